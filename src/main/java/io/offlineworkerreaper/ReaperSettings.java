@@ -1,0 +1,266 @@
+package io.offlineworkerreaper;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Every {@code reaper.*} setting, parsed and validated once at startup. A value that cannot be used stops
+ * the application with an {@link InvalidSettingException} naming the key, before any route starts.
+ *
+ * @param checkInterval          time between two cycles
+ * @param notReadyFor            how long a node's Ready condition must have been False/Unknown
+ * @param workersNamespace       namespace of the worker pods
+ * @param workersSelector        label selector of the worker pods, as key=value pairs
+ * @param clusterName            Alluxio cluster name (alluxio.cluster.name)
+ * @param requireLeaseExpired    act only once the worker's /ServiceDiscovery key is gone
+ * @param dryRun                 compute, log and notify, but delete nothing
+ * @param etcdEndpoints          etcd client URLs
+ * @param etcdTimeout            bound of every etcd call
+ * @param slack                  where notices go besides the log
+ */
+public record ReaperSettings(
+        Duration checkInterval,
+        Duration notReadyFor,
+        String workersNamespace,
+        Map<String, String> workersSelector,
+        String clusterName,
+        boolean requireLeaseExpired,
+        boolean dryRun,
+        List<URI> etcdEndpoints,
+        Duration etcdTimeout,
+        SlackSettings slack) {
+
+    public static final String CHECK_INTERVAL = "reaper.check-interval";
+    public static final String NOT_READY_FOR = "reaper.nodes.not-ready-for";
+    public static final String WORKERS_NAMESPACE = "reaper.workers.namespace";
+    public static final String WORKERS_SELECTOR = "reaper.workers.selector";
+    public static final String CLUSTER_NAME = "reaper.alluxio.cluster-name";
+    public static final String REQUIRE_LEASE_EXPIRED = "reaper.alluxio.require-lease-expired";
+    public static final String DRY_RUN = "reaper.dry-run";
+    public static final String ETCD_ENDPOINTS = "reaper.etcd.endpoints";
+    public static final String ETCD_TIMEOUT = "reaper.etcd.timeout";
+    public static final String SLACK_WEBHOOK_URL = "reaper.slack.webhook-url";
+    public static final String SLACK_TOKEN = "reaper.slack.token";
+    public static final String SLACK_CHANNEL = "reaper.slack.channel";
+    public static final String SLACK_SERVER_URL = "reaper.slack.server-url";
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    // Kubernetes label keys: optional DNS-subdomain prefix and '/', then a name of at most 63 characters.
+    private static final Pattern LABEL_KEY = Pattern.compile(
+            "([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
+    private static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
+    // alluxio.cluster.name ends up inside etcd keys: no slash, no whitespace.
+    private static final Pattern CLUSTER = Pattern.compile("[A-Za-z0-9][-A-Za-z0-9_.]*");
+
+    public ReaperSettings {
+        workersSelector = Map.copyOf(workersSelector);
+        etcdEndpoints = List.copyOf(etcdEndpoints);
+    }
+
+    /** Reads and validates every setting; {@code lookup} returns the configured value of a key, if any. */
+    public static ReaperSettings from(Function<String, Optional<String>> lookup) {
+        Reader in = new Reader(lookup);
+        return new ReaperSettings(
+                in.duration(CHECK_INTERVAL, Duration.ofMillis(100)),
+                in.duration(NOT_READY_FOR, Duration.ZERO),
+                in.matching(WORKERS_NAMESPACE, DNS_LABEL, "a namespace name (lowercase DNS label, e.g. alluxio)"),
+                in.selector(WORKERS_SELECTOR),
+                in.matching(CLUSTER_NAME, CLUSTER, "an Alluxio cluster name without '/' (e.g. default-alluxio)"),
+                in.bool(REQUIRE_LEASE_EXPIRED),
+                in.bool(DRY_RUN),
+                in.urls(ETCD_ENDPOINTS),
+                in.duration(ETCD_TIMEOUT, Duration.ofMillis(100)),
+                SlackSettings.from(in));
+    }
+
+    /** The environment variable that overrides a key: {@code reaper.check-interval} -> {@code REAPER_CHECK_INTERVAL}. */
+    public static String environmentVariableOf(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /** The etcd prefix of the workers' permanent registrations, with its trailing slash. */
+    public String authorizedPrefix() {
+        return "/DHT/" + clusterName + "/AUTHORIZED/";
+    }
+
+    /** The etcd prefix of the workers' lease-bound heartbeats, with its trailing slash. */
+    public String serviceDiscoveryPrefix() {
+        return "/ServiceDiscovery/" + clusterName + "/";
+    }
+
+    /** The label selector as kubectl prints it, e.g. {@code app=alluxio,role=alluxio-worker}. */
+    public String workersSelectorText() {
+        return String.join(",", workersSelector.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey()).map(e -> e.getKey() + "=" + e.getValue()).toList());
+    }
+
+    /** The settings for the startup log: every value, with secrets masked. */
+    public Map<String, String> describe() {
+        Map<String, String> shown = new LinkedHashMap<>();
+        shown.put(CHECK_INTERVAL, Durations.humanize(checkInterval));
+        shown.put(NOT_READY_FOR, Durations.humanize(notReadyFor));
+        shown.put(WORKERS_NAMESPACE, workersNamespace);
+        shown.put(WORKERS_SELECTOR, workersSelectorText());
+        shown.put(CLUSTER_NAME, clusterName);
+        shown.put(REQUIRE_LEASE_EXPIRED, String.valueOf(requireLeaseExpired));
+        shown.put(DRY_RUN, String.valueOf(dryRun));
+        shown.put(ETCD_ENDPOINTS, etcdEndpoints.toString());
+        shown.put(ETCD_TIMEOUT, Durations.humanize(etcdTimeout));
+        shown.putAll(slack.describe());
+        return shown;
+    }
+
+    /** Where notices go besides the log. Secrets are held here and never printed. */
+    public record SlackSettings(Optional<String> webhookUrl, Optional<String> token, String channel,
+                                Optional<String> serverUrl) {
+
+        static SlackSettings from(Reader in) {
+            Optional<String> webhook = in.optionalUrl(SLACK_WEBHOOK_URL, true);
+            Optional<String> token = in.optional(SLACK_TOKEN);
+            String channel = in.optional(SLACK_CHANNEL).orElse("");
+            Optional<String> server = in.optionalUrl(SLACK_SERVER_URL, false);
+            if (webhook.isPresent() && token.isPresent()) {
+                throw new InvalidSettingException(SLACK_TOKEN, "****",
+                        "either " + SLACK_WEBHOOK_URL + " or " + SLACK_TOKEN + ", not both");
+            }
+            if (token.isPresent() && channel.isBlank()) {
+                throw new InvalidSettingException(SLACK_CHANNEL, "''",
+                        "a channel such as #alluxio-ops when " + SLACK_TOKEN + " is set");
+            }
+            return new SlackSettings(webhook, token, channel, server);
+        }
+
+        public boolean enabled() {
+            return webhookUrl.isPresent() || token.isPresent();
+        }
+
+        Map<String, String> describe() {
+            Map<String, String> shown = new LinkedHashMap<>();
+            shown.put(SLACK_WEBHOOK_URL, webhookUrl.map(u -> "****").orElse("(not set)"));
+            shown.put(SLACK_TOKEN, token.map(t -> "****").orElse("(not set)"));
+            shown.put(SLACK_CHANNEL, channel.isBlank() ? "(not set)" : channel);
+            shown.put(SLACK_SERVER_URL, serverUrl.orElse("(Slack)"));
+            return shown;
+        }
+
+        @Override
+        public String toString() {
+            return "SlackSettings" + describe();
+        }
+    }
+
+    /** Reads raw values and turns each bad one into an {@link InvalidSettingException}. */
+    static final class Reader {
+        private final Function<String, Optional<String>> lookup;
+
+        Reader(Function<String, Optional<String>> lookup) {
+            this.lookup = lookup;
+        }
+
+        Optional<String> optional(String key) {
+            return lookup.apply(key).map(String::trim).filter(v -> !v.isEmpty());
+        }
+
+        String required(String key, String expected) {
+            return optional(key).orElseThrow(() -> new InvalidSettingException(key, "''", expected));
+        }
+
+        Duration duration(String key, Duration minimum) {
+            String expected = "a duration such as 500ms, 30s, 5m or 1h, at least " + minimum.toMillis() + "ms";
+            String raw = required(key, expected);
+            Matcher m = DURATION.matcher(raw);
+            if (!m.matches()) {
+                throw new InvalidSettingException(key, raw, expected);
+            }
+            long amount;
+            try {
+                amount = Long.parseLong(m.group(1));
+            } catch (NumberFormatException e) {
+                throw new InvalidSettingException(key, raw, expected);
+            }
+            Duration d = switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofHours(amount);
+            };
+            if (d.compareTo(minimum) < 0) {
+                throw new InvalidSettingException(key, raw, expected);
+            }
+            return d;
+        }
+
+        boolean bool(String key) {
+            String raw = required(key, "true or false");
+            return switch (raw.toLowerCase(Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new InvalidSettingException(key, raw, "true or false");
+            };
+        }
+
+        String matching(String key, Pattern pattern, String expected) {
+            String raw = required(key, expected);
+            if (!pattern.matcher(raw).matches()) {
+                throw new InvalidSettingException(key, raw, expected);
+            }
+            return raw;
+        }
+
+        Map<String, String> selector(String key) {
+            String expected = "a label selector of key=value pairs separated by commas (e.g. app=alluxio,role=alluxio-worker)";
+            String raw = required(key, expected);
+            Map<String, String> labels = new LinkedHashMap<>();
+            for (String part : raw.split(",", -1)) {
+                String[] kv = part.trim().split("=", -1);
+                String k = kv[0].trim();
+                if (kv.length != 2 || !LABEL_KEY.matcher(k).matches()
+                        || !LABEL_VALUE.matcher(kv[1].trim()).matches() || labels.containsKey(k)) {
+                    throw new InvalidSettingException(key, raw, expected);
+                }
+                labels.put(k, kv[1].trim());
+            }
+            return labels;
+        }
+
+        List<URI> urls(String key) {
+            String expected = "comma-separated http:// or https:// URLs with host and port (e.g. http://etcd-0:2379,http://etcd-1:2379)";
+            String raw = required(key, expected);
+            List<URI> urls = new ArrayList<>();
+            for (String part : raw.split(",", -1)) {
+                urls.add(url(key, part.trim(), raw, expected, true));
+            }
+            return urls;
+        }
+
+        Optional<String> optionalUrl(String key, boolean secret) {
+            Optional<String> raw = optional(key);
+            String shown = secret ? "****" : raw.orElse("");
+            raw.ifPresent(v -> url(key, v, shown, "an http:// or https:// URL", false));
+            return raw;
+        }
+
+        private static URI url(String key, String value, String shown, String expected, boolean needPort) {
+            try {
+                URI uri = new URI(value);
+                boolean web = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
+                if (!web || uri.getHost() == null || (needPort && uri.getPort() < 0)) {
+                    throw new InvalidSettingException(key, shown, expected);
+                }
+                return uri;
+            } catch (java.net.URISyntaxException e) {
+                throw new InvalidSettingException(key, shown, expected);
+            }
+        }
+    }
+}
