@@ -1,0 +1,57 @@
+package io.offlineworkerreaper;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Entry point. {@code java -jar offline-worker-reaper.jar [--demo] [-Dkey=value ...]}: settings given as
+ * {@code -Dkey=value} after the jar win over the properties file and the environment.
+ */
+public final class Application {
+
+    private Application() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs until stopped and returns the process exit code. */
+    public static int run(String[] args) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        boolean demo = false;
+        for (String arg : args) {
+            if (arg.equals("--demo")) {
+                demo = true;
+            } else if (arg.startsWith("-D") && arg.contains("=")) {
+                overrides.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+            } else if (arg.equals("--help") || arg.equals("-h")) {
+                System.out.println(usage());
+                return 0;
+            } else {
+                System.err.println("Unknown argument: " + arg + "\n" + usage());
+                return 2;
+            }
+        }
+        try {
+            if (demo) {
+                return Demo.run(overrides);
+            }
+            return Reaper.create(overrides, null).run(new String[0]);
+        } catch (InvalidSettingException e) {
+            System.err.println("offline-worker-reaper: " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            System.err.println("offline-worker-reaper failed: " + e);
+            return 1;
+        }
+    }
+
+    static String usage() {
+        return """
+                usage: java -jar offline-worker-reaper.jar [--demo] [-Dkey=value ...]
+                  --demo         run against a built-in emulated cluster and a local etcd (needs etcd on PATH)
+                  -Dkey=value    override a setting, e.g. -Dreaper.dry-run=true (see config/application.properties)
+                Settings are also read from environment variables: reaper.check-interval -> REAPER_CHECK_INTERVAL.""";
+    }
+}

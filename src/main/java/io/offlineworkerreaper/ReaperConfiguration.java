@@ -1,0 +1,79 @@
+package io.offlineworkerreaper;
+
+import java.time.Clock;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.etcd3.Etcd3Component;
+import org.apache.camel.component.etcd3.Etcd3Configuration;
+import org.apache.camel.component.slack.SlackComponent;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds every bean the routes use from the validated {@link ReaperSettings}. It runs before any route is
+ * created, so an invalid setting stops startup before anything touches the cluster.
+ */
+public final class ReaperConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReaperConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) {
+        ReaperSettings settings = ReaperSettings.from(key -> context.getPropertiesComponent().resolveProperty(key));
+        settings.describe().forEach((key, value) -> LOG.info("setting {} = {}", key, value));
+        if (settings.dryRun()) {
+            LOG.warn("DRY-RUN: nothing will be deleted; every action is logged and notified as 'would remove'");
+        }
+
+        Registry registry = context.getRegistry();
+        KubernetesClient client = registry.lookupByNameAndType("kubernetesClient", KubernetesClient.class);
+        if (client == null) {
+            // KUBECONFIG, then ~/.kube/config, then the in-cluster service account: the kubectl order.
+            client = new KubernetesClientBuilder().build();
+            registry.bind("kubernetesClient", client);
+            closeOnShutdown(context, client);
+        }
+        LOG.info("Kubernetes API: {}", client.getMasterUrl());
+
+        Etcd3Configuration etcd = new Etcd3Configuration();
+        etcd.setEndpoints(String.join(",", settings.etcdEndpoints().stream().map(Object::toString).toList()));
+        // camel-etcd3 waits for etcd without any bound by default: these two make an unreachable etcd
+        // fail the call after reaper.etcd.timeout instead of hanging the cycle.
+        etcd.setConnectionTimeout(settings.etcdTimeout());
+        etcd.setRetryMaxDuration(settings.etcdTimeout());
+        context.getComponent("etcd3", Etcd3Component.class).setConfiguration(etcd);
+
+        // Secrets go to the component, never into an endpoint URI, so they cannot show up in a route dump.
+        SlackComponent slack = context.getComponent("slack", SlackComponent.class);
+        settings.slack().webhookUrl().ifPresent(slack::setWebhookUrl);
+        settings.slack().token().ifPresent(slack::setToken);
+
+        Announcements announcements = new Announcements();
+        SecretMasker masker = SecretMasker.of(settings);
+        registry.bind("settings", settings);
+        registry.bind("announcements", announcements);
+        registry.bind("nodeReadiness", new NodeReadiness(settings.notReadyFor(), Clock.systemUTC()));
+        registry.bind("workerPods", new WorkerPods(settings.workersNamespace()));
+        registry.bind("remediationPlanner", new RemediationPlanner(settings.requireLeaseExpired()));
+        registry.bind("podReaper", new PodReaper(client));
+        registry.bind("notices", new Notices(announcements, masker));
+    }
+
+    private static void closeOnShutdown(CamelContext context, KubernetesClient client) {
+        try {
+            context.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    client.close();
+                }
+            }, true, true);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot register the Kubernetes client for shutdown", e);
+        }
+    }
+}
