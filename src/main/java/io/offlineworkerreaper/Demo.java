@@ -1,0 +1,159 @@
+package io.offlineworkerreaper;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code --demo}: the seed scenario of the Alluxio remove-offline-worker script, played on an emulated
+ * Kubernetes API (fabric8's CRUD mock, in-process) and a real etcd started from PATH. Three nodes run one
+ * Alluxio worker each, plus bystander pods; after 10 s node alluxio-e2e-worker3 crashes (Ready=Unknown, its
+ * worker stops renewing its etcd lease) and the reaper, running unchanged, removes that worker.
+ * With {@code -Ddemo.exit-when-done=true} the demo stops by itself once the remediation is complete.
+ */
+public final class Demo {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
+    // The emulated API server logs every request through java.util.logging: keep the demo readable. Held in a
+    // field because java.util.logging only keeps weak references to configured loggers.
+    private static final java.util.logging.Logger MOCK_SERVER_LOG =
+            java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+    public static final String CLUSTER = "default-alluxio";
+    public static final String DEAD_NODE = "alluxio-e2e-worker3";
+    public static final String DEAD_POD = "alluxio-worker-577545dc9-2q7z7";
+    public static final String DEAD_WORKER = "worker-0d950643-73c0-461d-a694-ecc601819336";
+    public static final String EXIT_WHEN_DONE = "demo.exit-when-done";
+    // The worker's lease outlives the reaper's NotReady threshold, as Alluxio's 15 s lease does against a 30 s
+    // node-monitor grace period: the demo shows the reaper waiting for the lease, then acting.
+    static final long LEASE_TTL_SECONDS = 5;
+    static final Duration CRASH_AFTER = Duration.ofSeconds(10);
+
+    private Demo() {
+    }
+
+    public static int run(Map<String, String> userOverrides) throws Exception {
+        if (EtcdServer.findBinary().isEmpty()) {
+            System.err.println("offline-worker-reaper --demo: " + EtcdServer.INSTALL_HINT);
+            return 3;
+        }
+        Map<String, String> overrides = new HashMap<>(userOverrides);
+        boolean exitWhenDone = Boolean.parseBoolean(overrides.remove(EXIT_WHEN_DONE));
+        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+        Path workDir = Files.createTempDirectory("offline-worker-reaper-demo");
+        KubernetesMockServer api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        api.init();
+        ScheduledExecutorService scenario = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "demo-scenario");
+            t.setDaemon(true);
+            return t;
+        });
+        try (EtcdServer etcd = EtcdServer.start(workDir.resolve("etcd"));
+             NamespacedKubernetesClient client = api.createClient();
+             AlluxioRegistry workers = new AlluxioRegistry(etcd.clientUrl())) {
+            seed(client, workers);
+            Map<String, String> settings = new LinkedHashMap<>();
+            settings.put("reaper.etcd.endpoints", etcd.clientUrl());
+            settings.put("reaper.check-interval", "2s");
+            settings.put("reaper.nodes.not-ready-for", "2s");
+            settings.putAll(overrides);
+            LOG.info("DEMO: emulated Kubernetes API at {}, etcd at {} (data in {})", client.getMasterUrl(),
+                    etcd.clientUrl(), workDir);
+            LOG.info("DEMO: 3 nodes with one Alluxio worker each; node {} will crash in {}s", DEAD_NODE,
+                    CRASH_AFTER.toSeconds());
+            Main main = Reaper.create(settings, client);
+            scenario.schedule(() -> crashAndWatch(client, workers, main, exitWhenDone),
+                    CRASH_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+            return main.run(new String[0]);
+        } finally {
+            scenario.shutdownNow();
+            api.destroy();
+        }
+    }
+
+    /** The seed cluster: three Ready nodes, a worker on each, bystanders that must survive. */
+    static void seed(NamespacedKubernetesClient client, AlluxioRegistry workers) {
+        Instant longAgo = Instant.now().minus(Duration.ofHours(3));
+        for (String node : new String[] {"alluxio-e2e-worker", "alluxio-e2e-worker2", DEAD_NODE}) {
+            client.nodes().resource(ClusterObjects.node(node, "True", longAgo)).create();
+        }
+        client.pods().resource(ClusterObjects.workerPod("default", "alluxio-worker-577545dc9-5vt8k",
+                "alluxio-e2e-worker", "10.244.3.7")).create();
+        client.pods().resource(ClusterObjects.workerPod("default", "alluxio-worker-577545dc9-6hjj9",
+                "alluxio-e2e-worker2", "10.244.1.14")).create();
+        client.pods().resource(ClusterObjects.workerPod("default", DEAD_POD, DEAD_NODE, "10.244.4.5")).create();
+        client.pods().resource(ClusterObjects.pod("default", "alluxio-master-0", "alluxio-e2e-worker",
+                "10.244.3.8", Map.of("app", "alluxio", "role", "alluxio-master"))).create();
+        client.pods().resource(ClusterObjects.pod("default", "spark-client-7d4b9", DEAD_NODE, "10.244.4.9",
+                Map.of("app", "spark-client"))).create();
+        client.pods().resource(ClusterObjects.pod("kube-system", "kube-proxy-x2v7q", DEAD_NODE, "172.18.0.4",
+                Map.of("k8s-app", "kube-proxy"))).create();
+        workers.registerLiveWorker(CLUSTER, "worker-5b7d4c0e-9a8b-4d5c-8e3f-2a1b3f2c9a1e", "10.244.3.7",
+                LEASE_TTL_SECONDS);
+        workers.registerLiveWorker(CLUSTER, "worker-bd310c49-815f-4f7b-8948-1709dadb86f9", "10.244.1.14",
+                LEASE_TTL_SECONDS);
+        workers.registerLiveWorker(CLUSTER, DEAD_WORKER, "10.244.4.5", LEASE_TTL_SECONDS);
+    }
+
+    private static void crashAndWatch(NamespacedKubernetesClient client, AlluxioRegistry workers, Main main,
+                                      boolean exitWhenDone) {
+        try {
+            Instant crash = Instant.now();
+            client.nodes().withName(DEAD_NODE).edit(n -> {
+                n.getStatus().setConditions(java.util.List.of(ClusterObjects.readyCondition("Unknown", crash)));
+                return n;
+            });
+            workers.stopHeartbeat(DEAD_WORKER);
+            LOG.warn("DEMO: node {} crashed: Ready=Unknown, worker {} stopped renewing its etcd lease",
+                    DEAD_NODE, DEAD_WORKER);
+            String heartbeatKey = "/ServiceDiscovery/" + CLUSTER + "/" + DEAD_WORKER;
+            String authorizedKey = "/DHT/" + CLUSTER + "/AUTHORIZED/" + DEAD_WORKER;
+            Instant leaseExpired = null;
+            while (true) {
+                if (leaseExpired == null && !workers.exists(heartbeatKey)) {
+                    leaseExpired = Instant.now();
+                    LOG.warn("DEMO: the lease of worker {} expired {} ms after the crash", DEAD_WORKER,
+                            Duration.between(crash, leaseExpired).toMillis());
+                }
+                boolean podGone = client.pods().inNamespace("default").withName(DEAD_POD).get() == null;
+                if (leaseExpired != null && podGone && !workers.exists(authorizedKey)) {
+                    Instant done = Instant.now();
+                    LOG.warn("DEMO: remediation complete: pod {} and worker {} removed {} ms after the lease expired"
+                                    + " ({} ms after the crash); other pods left: {}", DEAD_POD, DEAD_WORKER,
+                            Duration.between(leaseExpired, done).toMillis(), Duration.between(crash, done).toMillis(),
+                            client.pods().inAnyNamespace().list().getItems().stream()
+                                    .map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName())
+                                    .sorted().toList());
+                    break;
+                }
+                Thread.sleep(20); // sampling the outcome for the report; 20 ms is the report's resolution
+            }
+            if (exitWhenDone) {
+                main.completed();
+            } else {
+                LOG.info("DEMO: the reaper keeps running; press Ctrl-C to stop");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("DEMO: the scenario failed: {}", e.toString());
+        }
+    }
+}
