@@ -94,6 +94,12 @@ public final class AlluxioRegistry implements AutoCloseable {
                 .getCount() > 0;
     }
 
+    /** Deletes every key under a prefix. */
+    public void deletePrefix(String prefix) {
+        await(client.getKVClient().delete(bytes(prefix),
+                io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build()));
+    }
+
     /** Every key (with its value) under a prefix. */
     public Map<String, String> read(String prefix) {
         Map<String, String> found = new java.util.TreeMap<>();

@@ -38,13 +38,24 @@ public final class Application {
                 return Demo.run(overrides);
             }
             return Reaper.create(overrides, null).run(new String[0]);
-        } catch (InvalidSettingException e) {
-            System.err.println("offline-worker-reaper: " + e.getMessage());
-            return 1;
         } catch (Exception e) {
-            System.err.println("offline-worker-reaper failed: " + e);
+            InvalidSettingException invalid = invalidSetting(e);
+            System.err.println("offline-worker-reaper: " + (invalid != null ? invalid.getMessage() : "failed: " + e));
             return 1;
         }
+    }
+
+    /** Camel wraps what the configuration class throws; the operator needs the original message. */
+    static InvalidSettingException invalidSetting(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof InvalidSettingException invalid) {
+                return invalid;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
     }
 
     static String usage() {

@@ -76,7 +76,7 @@ public final class Notices {
 
     private static String advice(String route) {
         return switch (route) {
-            case "remove-worker-keys", "find-offline-workers" ->
+            case "call-etcd", "remove-worker-keys", "find-offline-workers" ->
                     "check that etcd is reachable from the reaper (reaper.etcd.endpoints) and healthy";
             case "check-nodes", "delete-worker-pod" ->
                     "check the reaper's access to the Kubernetes API (kubeconfig or service account, RBAC)";

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.etcd3.Etcd3Component;
-import org.apache.camel.component.etcd3.Etcd3Configuration;
 import org.apache.camel.component.slack.SlackComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
@@ -40,12 +39,9 @@ public final class ReaperConfiguration implements CamelConfiguration {
         }
         LOG.info("Kubernetes API: {}", client.getMasterUrl());
 
-        Etcd3Configuration etcd = new Etcd3Configuration();
+        // camel-etcd3 waits for etcd without any bound by default; this configuration bounds every call.
+        BoundedEtcdConfiguration etcd = new BoundedEtcdConfiguration(settings.etcdTimeout());
         etcd.setEndpoints(String.join(",", settings.etcdEndpoints().stream().map(Object::toString).toList()));
-        // camel-etcd3 waits for etcd without any bound by default: these two make an unreachable etcd
-        // fail the call after reaper.etcd.timeout instead of hanging the cycle.
-        etcd.setConnectionTimeout(settings.etcdTimeout());
-        etcd.setRetryMaxDuration(settings.etcdTimeout());
         context.getComponent("etcd3", Etcd3Component.class).setConfiguration(etcd);
 
         // Secrets go to the component, never into an endpoint URI, so they cannot show up in a route dump.
