@@ -1,0 +1,58 @@
+package io.offlineworkerreaper;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Map;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import org.junit.jupiter.api.Test;
+
+import static io.offlineworkerreaper.Scenario.CLUSTER;
+import static io.offlineworkerreaper.Scenario.WORKER_3;
+import static io.offlineworkerreaper.Scenario.authorizedKey;
+import static io.offlineworkerreaper.Scenario.podExists;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** etcd goes away and comes back: the pod must stay while its worker cannot be removed, and go afterwards. */
+@EnableKubernetesMockClient(crud = true)
+class EtcdOutageTest {
+
+    KubernetesClient client;
+
+    @Test
+    void should_keep_the_pod_while_etcd_is_down_and_finish_once_it_is_back() throws Exception {
+        try (EtcdServer etcd = EtcdServer.start(Files.createTempDirectory("reaper-outage-etcd"));
+             SlackStandIn slack = new SlackStandIn()) {
+            // given the seed crash, and then etcd going down
+            Scenario.seedCrash(client);
+            try (AlluxioRegistry registry = new AlluxioRegistry(etcd.clientUrl())) {
+                registry.authorize(CLUSTER, WORKER_3, "10.244.4.5");
+            }
+            etcd.stop();
+
+            // when the reaper runs cycles against the unreachable etcd
+            try (RunningReaper reaper = RunningReaper.start(client, etcd.clientUrl(), slack, Map.of())) {
+                reaper.awaitCycles(2);
+
+                // then the pod is kept, the process is alive, and the operator is told once
+                assertThat(podExists(client, "default", "alluxio-worker-577545dc9-2q7z7")).isTrue();
+                assertThat(reaper.context().isStarted()).isTrue();
+                await().atMost(Duration.ofSeconds(10)).until(() -> !slack.posts().isEmpty());
+                assertThat(slack.bodies()).hasSize(1);
+                assertThat(slack.bodies().get(0)).contains("failed", "check that etcd is reachable");
+
+                // when etcd is back
+                etcd.restart();
+
+                // then a later cycle completes the remediation
+                try (AlluxioRegistry registry = new AlluxioRegistry(etcd.clientUrl())) {
+                    await().atMost(Duration.ofSeconds(30)).until(() ->
+                            !podExists(client, "default", "alluxio-worker-577545dc9-2q7z7")
+                                    && !registry.exists(authorizedKey(CLUSTER, WORKER_3)));
+                }
+            }
+        }
+    }
+}
