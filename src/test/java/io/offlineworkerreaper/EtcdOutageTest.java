@@ -4,8 +4,11 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.Test;
 
 import static io.offlineworkerreaper.Scenario.CLUSTER;
@@ -15,7 +18,7 @@ import static io.offlineworkerreaper.Scenario.podExists;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** etcd goes away and comes back: the pod must stay while its worker cannot be removed, and go afterwards. */
+/** etcd fails and comes back: the pod must stay while its worker cannot be removed, and go afterwards. */
 @EnableKubernetesMockClient(crud = true)
 class EtcdOutageTest {
 
@@ -52,6 +55,42 @@ class EtcdOutageTest {
                             !podExists(client, "default", "alluxio-worker-577545dc9-2q7z7")
                                     && !registry.exists(authorizedKey(CLUSTER, WORKER_3)));
                 }
+            }
+        }
+    }
+
+    @Test
+    void should_keep_the_pod_when_deleting_the_workers_key_fails_and_finish_on_a_later_cycle() throws Exception {
+        try (EtcdServer etcd = EtcdServer.start(Files.createTempDirectory("reaper-delete-fails-etcd"));
+             AlluxioRegistry registry = new AlluxioRegistry(etcd.clientUrl());
+             SlackStandIn slack = new SlackStandIn()) {
+            // given the seed crash, and an etcd that answers reads but fails every delete
+            Scenario.seedCrash(client);
+            registry.authorize(CLUSTER, WORKER_3, "10.244.4.5");
+            AtomicBoolean deletesFail = new AtomicBoolean(true);
+            try (RunningReaper reaper = RunningReaper.start(client, etcd.clientUrl(), slack, Map.of())) {
+                AdviceWith.adviceWith(reaper.context(), "call-etcd", route -> route.weaveById("etcd-call").before()
+                        .process(exchange -> {
+                            if (deletesFail.get() && "delete".equals(exchange.getIn().getHeader("CamelEtcdAction"))) {
+                                throw new java.io.IOException("etcd delete failed (injected)");
+                            }
+                        }));
+
+                // when cycles run
+                await().atMost(Duration.ofSeconds(10)).until(() -> !slack.posts().isEmpty());
+                reaper.awaitCycles(2);
+
+                // then the pod and the key are both still there, and the operator was told
+                assertThat(podExists(client, "default", "alluxio-worker-577545dc9-2q7z7")).isTrue();
+                assertThat(registry.exists(authorizedKey(CLUSTER, WORKER_3))).isTrue();
+                assertThat(slack.bodies().get(0)).contains("failed", "etcd delete failed (injected)",
+                        "nothing further was deleted");
+
+                // when deletes work again, then a later cycle completes the remediation
+                deletesFail.set(false);
+                await().atMost(Duration.ofSeconds(20)).until(() ->
+                        !podExists(client, "default", "alluxio-worker-577545dc9-2q7z7")
+                                && !registry.exists(authorizedKey(CLUSTER, WORKER_3)));
             }
         }
     }

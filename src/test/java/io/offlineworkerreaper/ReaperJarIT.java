@@ -1,0 +1,72 @@
+package io.offlineworkerreaper;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Black-box: the packaged jar, started as a user starts it, from a directory that is not the project's.
+ * Runs in the integration-test phase, after the jar is built.
+ */
+class ReaperJarIT {
+
+    private static final Pattern LATENCY = Pattern.compile("removed (\\d+) ms after the lease expired");
+
+    record Run(int exitCode, String output) {
+    }
+
+    private static Run runJar(String... args) throws IOException, InterruptedException {
+        Path jar = Path.of(System.getProperty("reaper.jar", "target/offline-worker-reaper.jar")).toAbsolutePath();
+        Path elsewhere = Files.createTempDirectory("reaper-jar-it");
+        Path output = elsewhere.resolve("output.txt");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).directory(elsewhere.toFile())
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the jar did not exit within 120s:\n" + Files.readString(output));
+        }
+        return new Run(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void should_run_the_demo_to_the_remediation_and_exit_cleanly() throws Exception {
+        Run run = runJar("--demo", "-Ddemo.exit-when-done=true", "-Dreaper.check-interval=1s");
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.output())
+                .contains("Not removing Alluxio worker " + Demo.DEAD_WORKER + ": it is still heartbeating")
+                .contains("Removed offline Alluxio worker " + Demo.DEAD_WORKER)
+                .contains("Slack is not configured, this is what it would receive")
+                .contains("remediation complete")
+                .contains("default/alluxio-master-0", "default/alluxio-worker-577545dc9-5vt8k",
+                        "default/alluxio-worker-577545dc9-6hjj9", "default/spark-client-7d4b9",
+                        "kube-system/kube-proxy-x2v7q");
+        Matcher latency = LATENCY.matcher(run.output());
+        assertThat(latency.find()).as(run.output()).isTrue();
+        long millis = Long.parseLong(latency.group(1));
+        System.out.println("Remediation latency after lease expiry at check-interval=1s: " + millis + " ms");
+        assertThat(millis).as("remediation within 2 s of the lease expiring").isLessThanOrEqualTo(2000);
+    }
+
+    @Test
+    void should_refuse_to_start_on_an_invalid_setting_and_name_the_key() throws Exception {
+        Run run = runJar("-Dreaper.check-interval=banana");
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.output()).contains("Invalid setting reaper.check-interval=banana",
+                "a duration such as 500ms, 30s, 5m or 1h");
+    }
+}

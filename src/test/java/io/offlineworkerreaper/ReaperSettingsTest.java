@@ -1,0 +1,128 @@
+package io.offlineworkerreaper;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ReaperSettingsTest {
+
+    /** The shipped defaults, as config/application.properties sets them. */
+    private static Map<String, String> defaults() {
+        Map<String, String> values = new HashMap<>();
+        values.put("reaper.check-interval", "30s");
+        values.put("reaper.nodes.not-ready-for", "30s");
+        values.put("reaper.dry-run", "false");
+        values.put("reaper.workers.namespace", "default");
+        values.put("reaper.workers.selector", "app=alluxio,role=alluxio-worker");
+        values.put("reaper.alluxio.cluster-name", "default-alluxio");
+        values.put("reaper.alluxio.require-lease-expired", "true");
+        values.put("reaper.etcd.endpoints", "http://localhost:2379");
+        values.put("reaper.etcd.timeout", "5s");
+        values.put("reaper.slack.webhook-url", "");
+        values.put("reaper.slack.token", "");
+        values.put("reaper.slack.channel", "");
+        values.put("reaper.slack.server-url", "https://slack.com");
+        return values;
+    }
+
+    private static ReaperSettings parse(Map<String, String> values) {
+        return ReaperSettings.from(key -> Optional.ofNullable(values.get(key)));
+    }
+
+    private static ReaperSettings with(String key, String value) {
+        Map<String, String> values = defaults();
+        values.put(key, value);
+        return parse(values);
+    }
+
+    @Test
+    void should_read_the_shipped_defaults() {
+        ReaperSettings settings = parse(defaults());
+
+        assertThat(settings.checkInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.workersSelector()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("app", "alluxio", "role", "alluxio-worker"));
+        assertThat(settings.authorizedPrefix()).isEqualTo("/DHT/default-alluxio/AUTHORIZED/");
+        assertThat(settings.serviceDiscoveryPrefix()).isEqualTo("/ServiceDiscovery/default-alluxio/");
+        assertThat(settings.requireLeaseExpired()).isTrue();
+        assertThat(settings.dryRun()).isFalse();
+        assertThat(settings.slack().enabled()).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "reaper.check-interval | banana | a duration such as 500ms, 30s, 5m or 1h",
+            "reaper.check-interval | 30 | a duration",
+            "reaper.check-interval | 10ms | at least 100ms",
+            "reaper.nodes.not-ready-for | -5s | a duration",
+            "reaper.etcd.timeout | 5 seconds | a duration",
+            "reaper.dry-run | yes | true or false",
+            "reaper.alluxio.require-lease-expired | 1 | true or false",
+            "reaper.workers.namespace | Alluxio_NS | a namespace name",
+            "reaper.workers.selector | app | a label selector",
+            "reaper.workers.selector | app=alluxio,,role=x | a label selector",
+            "reaper.workers.selector | app=alluxio,app=other | a label selector",
+            "reaper.alluxio.cluster-name | default/alluxio | an Alluxio cluster name",
+            "reaper.etcd.endpoints | localhost:2379 | http:// or https:// URLs",
+            "reaper.etcd.endpoints | http://etcd | with host and port",
+            "reaper.slack.server-url | slack.com | an http:// or https:// URL",
+    })
+    void should_reject_an_invalid_value_naming_the_key_and_the_expected_form(String key, String value, String expected) {
+        assertThatThrownBy(() -> with(key, value))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("Invalid setting " + key + "=")
+                .hasMessageContaining(expected)
+                .hasMessageContaining(ReaperSettings.environmentVariableOf(key));
+    }
+
+    @Test
+    void should_reject_a_missing_value_naming_the_key() {
+        Map<String, String> values = defaults();
+        values.remove("reaper.check-interval");
+
+        assertThatThrownBy(() -> parse(values)).isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("reaper.check-interval");
+    }
+
+    @Test
+    void should_never_show_a_secret_in_an_error_or_in_the_settings_dump() {
+        Map<String, String> values = defaults();
+        values.put("reaper.slack.webhook-url", "hooks.slack.com/services/T0/B0/sekr3t");
+        assertThatThrownBy(() -> parse(values)).hasMessageContaining("reaper.slack.webhook-url")
+                .hasMessageNotContaining("sekr3t");
+
+        values.put("reaper.slack.webhook-url", "https://hooks.slack.com/services/T0/B0/sekr3t");
+        assertThat(parse(values).describe().toString()).doesNotContain("sekr3t").contains("****");
+        values.put("reaper.slack.webhook-url", "");
+        values.put("reaper.slack.token", "xoxb-sekr3t");
+        values.put("reaper.slack.channel", "#ops");
+        assertThat(parse(values).describe().toString()).doesNotContain("sekr3t");
+        assertThat(parse(values).slack().toString()).doesNotContain("sekr3t");
+    }
+
+    @Test
+    void should_require_a_channel_with_a_token_and_refuse_both_slack_modes_at_once() {
+        Map<String, String> values = defaults();
+        values.put("reaper.slack.token", "xoxb-1");
+        assertThatThrownBy(() -> parse(values)).hasMessageContaining("reaper.slack.channel");
+
+        values.put("reaper.slack.channel", "#ops");
+        values.put("reaper.slack.webhook-url", "https://hooks.slack.com/services/T0/B0/x");
+        assertThatThrownBy(() -> parse(values)).hasMessageContaining("not both");
+    }
+
+    @Test
+    void should_map_keys_to_environment_variables_the_way_camel_reads_them() {
+        assertThat(ReaperSettings.environmentVariableOf("reaper.check-interval")).isEqualTo("REAPER_CHECK_INTERVAL");
+        assertThat(ReaperSettings.environmentVariableOf("reaper.slack.webhook-url"))
+                .isEqualTo("REAPER_SLACK_WEBHOOK_URL");
+    }
+}
