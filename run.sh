@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# offline-worker-reaper, for a newcomer on a fresh machine.
+#   ./run.sh          build the jar if needed and run the reaper: against the cluster of $KUBECONFIG,
+#                     ~/.kube/config or the in-cluster service account if there is one (in dry-run unless
+#                     REAPER_DRY_RUN=false), else the built-in demo cluster. Extra arguments go to the jar.
+#   ./run.sh test     run the whole test suite (unit, route and black-box jar tests).
+# Installs what is missing (etcd, a JDK 17, Maven) with apt-get when it can.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "run.sh: need root to run: $*" >&2; exit 1; fi
+}
+
+apt_updated=""
+need() { # need COMMAND DEBIAN-PACKAGE
+  command -v "$1" >/dev/null 2>&1 && return 0
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "run.sh: '$1' is missing; install the package that provides it ($2 on Debian/Ubuntu)." >&2; exit 1
+  fi
+  echo "run.sh: installing $2 (for '$1')" >&2
+  if [ -z "$apt_updated" ]; then as_root apt-get update -qq; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+}
+
+need java openjdk-17-jdk-headless
+need mvn maven
+need etcd etcd-server
+
+if [ "${1:-}" = "test" ]; then
+  shift
+  exec mvn -B verify "$@"
+fi
+
+jar=target/offline-worker-reaper.jar
+if [ ! -f "$jar" ] || [ -n "$(find pom.xml src routes config -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
+  echo "run.sh: building $jar" >&2
+  mvn -B -q -DskipTests package
+fi
+
+if [ -n "${KUBECONFIG:-}" ] || [ -f "$HOME/.kube/config" ] || [ -n "${KUBERNETES_SERVICE_HOST:-}" ]; then
+  export REAPER_DRY_RUN="${REAPER_DRY_RUN:-true}"
+  echo "run.sh: using the configured Kubernetes cluster, reaper.dry-run=$REAPER_DRY_RUN" >&2
+  exec java -jar "$jar" "$@"
+fi
+echo "run.sh: no Kubernetes cluster configured: running the built-in demo (Ctrl-C to stop)" >&2
+exec java -jar "$jar" --demo "$@"
