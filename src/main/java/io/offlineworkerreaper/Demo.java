@@ -68,6 +68,12 @@ public final class Demo {
         try (EtcdServer etcd = EtcdServer.start(workDir.resolve("etcd"));
              NamespacedKubernetesClient client = api.createClient();
              AlluxioRegistry workers = new AlluxioRegistry(etcd.clientUrl())) {
+            // Ctrl-C: Camel stops through its own hook; this one takes etcd and its data down with it.
+            Thread cleanUp = new Thread(() -> {
+                etcd.close();
+                EtcdServer.deleteRecursively(workDir);
+            }, "demo-clean-up");
+            Runtime.getRuntime().addShutdownHook(cleanUp);
             seed(client, workers);
             Map<String, String> settings = new LinkedHashMap<>();
             settings.put("reaper.etcd.endpoints", etcd.clientUrl());
@@ -85,6 +91,7 @@ public final class Demo {
         } finally {
             scenario.shutdownNow();
             api.destroy();
+            EtcdServer.deleteRecursively(workDir);
         }
     }
 

@@ -71,7 +71,7 @@ public final class EtcdServer implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
-    /** Stops etcd (its data stays), as an outage would. */
+    /** Stops etcd (its data stays), as an outage would. Safe to call more than once. */
     public synchronized void stop() {
         if (process == null) {
             return;
@@ -162,7 +162,8 @@ public final class EtcdServer implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    /** Deletes a directory tree, best effort. */
+    static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
