@@ -1,9 +1,13 @@
 package io.offlineworkerreaper;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,22 +18,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ReaperSettingsTest {
 
-    /** The shipped defaults, as config/application.properties sets them. */
+    /** The shipped defaults: config/application.properties, as packaged on the classpath. */
     private static Map<String, String> defaults() {
+        Properties shipped = new Properties();
+        try (InputStream in = ReaperSettingsTest.class.getResourceAsStream("/application.properties")) {
+            shipped.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         Map<String, String> values = new HashMap<>();
-        values.put("reaper.check-interval", "30s");
-        values.put("reaper.nodes.not-ready-for", "30s");
-        values.put("reaper.dry-run", "false");
-        values.put("reaper.workers.namespace", "default");
-        values.put("reaper.workers.selector", "app=alluxio,role=alluxio-worker");
-        values.put("reaper.alluxio.cluster-name", "default-alluxio");
-        values.put("reaper.alluxio.require-lease-expired", "true");
-        values.put("reaper.etcd.endpoints", "http://localhost:2379");
-        values.put("reaper.etcd.timeout", "5s");
-        values.put("reaper.slack.webhook-url", "");
-        values.put("reaper.slack.token", "");
-        values.put("reaper.slack.channel", "");
-        values.put("reaper.slack.server-url", "https://slack.com");
+        shipped.stringPropertyNames().forEach(key -> values.put(key, shipped.getProperty(key)));
         return values;
     }
 
