@@ -24,11 +24,15 @@ import org.apache.camel.component.etcd3.Etcd3Configuration;
 public final class BoundedEtcdConfiguration extends Etcd3Configuration {
 
     private final Duration timeout;
+    private final ReaperSettings.EtcdSecurity security;
 
-    public BoundedEtcdConfiguration(Duration timeout) {
+    public BoundedEtcdConfiguration(Duration timeout, ReaperSettings.EtcdSecurity security) {
         this.timeout = timeout;
+        this.security = security;
         setConnectionTimeout(timeout);
         setRetryMaxDuration(timeout);
+        security.username().ifPresent(this::setUserName);
+        security.password().ifPresent(this::setPassword);
     }
 
     public Duration timeout() {
@@ -39,7 +43,6 @@ public final class BoundedEtcdConfiguration extends Etcd3Configuration {
     public Client createClient() {
         ClientBuilder builder = Client.builder()
                 .endpoints(getEndpoints().split(","))
-                .sslContext(getSslContext())
                 .authority(getAuthority())
                 .maxInboundMessageSize(getMaxInboundMessageSize())
                 .retryDelay(getRetryDelay())
@@ -50,6 +53,17 @@ public final class BoundedEtcdConfiguration extends Etcd3Configuration {
                 .connectTimeout(getConnectionTimeout())
                 .waitForReady(false)
                 .interceptor(new Deadline(timeout));
+        if (security.tls()) {
+            try {
+                builder.sslContext(tls -> {
+                    security.caFile().ifPresent(ca -> tls.trustManager(ca.toFile()));
+                    security.certFile().ifPresent(cert -> tls.keyManager(cert.toFile(),
+                            security.keyFile().orElseThrow().toFile()));
+                });
+            } catch (javax.net.ssl.SSLException e) {
+                throw new IllegalStateException("Cannot read the etcd TLS files: " + e.getMessage(), e);
+            }
+        }
         if (getLoadBalancerPolicy() != null) {
             builder.loadBalancerPolicy(getLoadBalancerPolicy());
         }

@@ -22,11 +22,20 @@ public final class NodeReadiness {
     private static final Logger LOG = LoggerFactory.getLogger(NodeReadiness.class);
 
     private final Duration notReadyFor;
+    private final LabelSelector nodesSelector;
     private final Clock clock;
 
-    public NodeReadiness(Duration notReadyFor, Clock clock) {
+    public NodeReadiness(Duration notReadyFor, LabelSelector nodesSelector, Clock clock) {
         this.notReadyFor = notReadyFor;
+        this.nodesSelector = nodesSelector;
         this.clock = clock;
+    }
+
+    /** The nodes the reaper considers at all: those matching reaper.nodes.selector. */
+    public List<Node> considered(List<Node> nodes) {
+        return (nodes == null ? List.<Node>of() : nodes).stream()
+                .filter(n -> nodesSelector.matches(n.getMetadata() == null ? null : n.getMetadata().getLabels()))
+                .toList();
     }
 
     /** The nodes that are NotReady for long enough, in the order the API listed them. */
@@ -40,6 +49,10 @@ public final class NodeReadiness {
                 continue;
             }
             NodeCondition ready = readyCondition(node);
+            if (!isReady(node) && OptOut.isExcluded(node)) {
+                LOG.info("Node {} is not Ready but carries {}=true: leaving it alone", name, OptOut.KEY);
+                continue;
+            }
             if (ready == null) {
                 LOG.warn("Node {} has no Ready condition: cannot tell whether it is down, leaving it alone", name);
                 continue;
@@ -66,6 +79,12 @@ public final class NodeReadiness {
             found.add(new NotReadyNode(name, status, since, down));
         }
         return found;
+    }
+
+    /** True only when the node reports Ready=True: a node without a readable condition is not Ready. */
+    public static boolean isReady(Node node) {
+        NodeCondition ready = readyCondition(node);
+        return ready != null && "True".equals(ready.getStatus());
     }
 
     private static NodeCondition readyCondition(Node node) {

@@ -8,7 +8,7 @@ package io.offlineworkerreaper;
  */
 public record Notice(Kind kind, String text) {
 
-    public enum Kind { REMEDIATED, WOULD_REMOVE, REFUSED, FAILED }
+    public enum Kind { REMEDIATED, WOULD_REMOVE, REFUSED, FAILED, RECOVERED }
 
     @Override
     public String toString() {

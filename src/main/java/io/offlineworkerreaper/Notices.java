@@ -57,6 +57,27 @@ public final class Notices {
         return new Notice(Notice.Kind.REFUSED, text);
     }
 
+    /** A change of the safety breaker, or null when there is nothing new to say. */
+    public Notice breaker(SafetyGate.Admission a) {
+        if (!a.changed()) {
+            return null;
+        }
+        String counts = a.notReady().size() + " of " + a.total() + " nodes are not Ready (limit: " + a.limit() + ")";
+        return switch (a.state()) {
+            case TRIPPED -> new Notice(Notice.Kind.REFUSED, "Safety breaker open: remediating nothing\n"
+                    + "• " + counts + "\n"
+                    + "• not Ready: " + String.join(", ", a.notReady()) + "\n"
+                    + "• so many nodes at once looks like a network partition or an API-server problem, not dead"
+                    + " nodes: check the control plane and the network; the reaper resumes by itself once the count"
+                    + " is back within the limit (reaper.safety.max-unhealthy)");
+            case COOLING_DOWN -> new Notice(Notice.Kind.RECOVERED, "Safety breaker cleared\n"
+                    + "• " + counts + "\n"
+                    + "• remediation resumes after the cooldown, at " + a.resumeAt() + " (reaper.safety.cooldown)");
+            case CLOSED -> new Notice(Notice.Kind.RECOVERED, "Remediation resumed: the safety breaker is closed\n"
+                    + "• " + counts);
+        };
+    }
+
     /** A failed step, or null when the same failure was already announced and still holds. */
     public Notice failed(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);

@@ -3,7 +3,6 @@ package io.offlineworkerreaper;
 import java.time.Clock;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.etcd3.Etcd3Component;
@@ -32,15 +31,14 @@ public final class ReaperConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         KubernetesClient client = registry.lookupByNameAndType("kubernetesClient", KubernetesClient.class);
         if (client == null) {
-            // KUBECONFIG, then ~/.kube/config, then the in-cluster service account: the kubectl order.
-            client = new KubernetesClientBuilder().build();
+            client = KubernetesAccess.connect(settings.kubernetesTimeout());
             registry.bind("kubernetesClient", client);
             closeOnShutdown(context, client);
         }
         LOG.info("Kubernetes API: {}", client.getMasterUrl());
 
         // camel-etcd3 waits for etcd without any bound by default; this configuration bounds every call.
-        BoundedEtcdConfiguration etcd = new BoundedEtcdConfiguration(settings.etcdTimeout());
+        BoundedEtcdConfiguration etcd = new BoundedEtcdConfiguration(settings.etcdTimeout(), settings.etcdSecurity());
         etcd.setEndpoints(String.join(",", settings.etcdEndpoints().stream().map(Object::toString).toList()));
         context.getComponent("etcd3", Etcd3Component.class).setConfiguration(etcd);
 
@@ -53,7 +51,10 @@ public final class ReaperConfiguration implements CamelConfiguration {
         SecretMasker masker = SecretMasker.of(settings);
         registry.bind("settings", settings);
         registry.bind("announcements", announcements);
-        registry.bind("nodeReadiness", new NodeReadiness(settings.notReadyFor(), Clock.systemUTC()));
+        registry.bind("nodeReadiness",
+                new NodeReadiness(settings.notReadyFor(), settings.nodesSelector(), Clock.systemUTC()));
+        registry.bind("safetyGate", new SafetyGate(settings.safety().maxUnhealthy(), settings.safety().cooldown(),
+                settings.safety().maxPodsPerCycle(), Clock.systemUTC()));
         registry.bind("workerPods", new WorkerPods(settings.workersNamespace()));
         registry.bind("remediationPlanner", new RemediationPlanner(settings.requireLeaseExpired()));
         registry.bind("podReaper", new PodReaper(client));

@@ -25,6 +25,10 @@ import java.util.regex.Pattern;
  * @param dryRun                 compute, log and notify, but delete nothing
  * @param etcdEndpoints          etcd client URLs
  * @param etcdTimeout            bound of every etcd call
+ * @param etcdSecurity           etcd credentials and TLS files
+ * @param nodesSelector          which nodes are considered at all
+ * @param kubernetesTimeout      bound of every Kubernetes API request
+ * @param safety                 the circuit breaker and the per-cycle cap
  * @param slack                  where notices go besides the log
  */
 public record ReaperSettings(
@@ -37,6 +41,10 @@ public record ReaperSettings(
         boolean dryRun,
         List<URI> etcdEndpoints,
         Duration etcdTimeout,
+        EtcdSecurity etcdSecurity,
+        LabelSelector nodesSelector,
+        Duration kubernetesTimeout,
+        Safety safety,
         SlackSettings slack) {
 
     public static final String CHECK_INTERVAL = "reaper.check-interval";
@@ -48,6 +56,16 @@ public record ReaperSettings(
     public static final String DRY_RUN = "reaper.dry-run";
     public static final String ETCD_ENDPOINTS = "reaper.etcd.endpoints";
     public static final String ETCD_TIMEOUT = "reaper.etcd.timeout";
+    public static final String ETCD_USERNAME = "reaper.etcd.username";
+    public static final String ETCD_PASSWORD = "reaper.etcd.password";
+    public static final String ETCD_CA_FILE = "reaper.etcd.tls.ca-file";
+    public static final String ETCD_CERT_FILE = "reaper.etcd.tls.cert-file";
+    public static final String ETCD_KEY_FILE = "reaper.etcd.tls.key-file";
+    public static final String NODES_SELECTOR = "reaper.nodes.selector";
+    public static final String KUBERNETES_TIMEOUT = "reaper.kubernetes.timeout";
+    public static final String MAX_UNHEALTHY = "reaper.safety.max-unhealthy";
+    public static final String MAX_PODS_PER_CYCLE = "reaper.safety.max-pods-per-cycle";
+    public static final String COOLDOWN = "reaper.safety.cooldown";
     public static final String SLACK_WEBHOOK_URL = "reaper.slack.webhook-url";
     public static final String SLACK_TOKEN = "reaper.slack.token";
     public static final String SLACK_CHANNEL = "reaper.slack.channel";
@@ -80,6 +98,10 @@ public record ReaperSettings(
                 in.bool(DRY_RUN),
                 in.urls(ETCD_ENDPOINTS),
                 in.duration(ETCD_TIMEOUT, Duration.ofMillis(100)),
+                EtcdSecurity.from(in),
+                in.labelSelector(NODES_SELECTOR),
+                in.duration(KUBERNETES_TIMEOUT, Duration.ofMillis(100)),
+                Safety.from(in),
                 SlackSettings.from(in));
     }
 
@@ -116,8 +138,78 @@ public record ReaperSettings(
         shown.put(DRY_RUN, String.valueOf(dryRun));
         shown.put(ETCD_ENDPOINTS, etcdEndpoints.toString());
         shown.put(ETCD_TIMEOUT, Durations.humanize(etcdTimeout));
+        shown.putAll(etcdSecurity.describe());
+        shown.put(NODES_SELECTOR, nodesSelector.toString());
+        shown.put(KUBERNETES_TIMEOUT, Durations.humanize(kubernetesTimeout));
+        shown.put(MAX_UNHEALTHY, safety.maxUnhealthy().toString());
+        shown.put(MAX_PODS_PER_CYCLE, String.valueOf(safety.maxPodsPerCycle()));
+        shown.put(COOLDOWN, Durations.humanize(safety.cooldown()));
         shown.putAll(slack.describe());
         return shown;
+    }
+
+    /** The circuit breaker and the per-cycle cap. */
+    public record Safety(SafetyGate.MaxUnhealthy maxUnhealthy, int maxPodsPerCycle, Duration cooldown) {
+
+        static Safety from(Reader in) {
+            String raw = in.required(MAX_UNHEALTHY, "a count (e.g. 3) or a percent (e.g. 49%)");
+            SafetyGate.MaxUnhealthy max;
+            try {
+                max = SafetyGate.MaxUnhealthy.parse(raw);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(MAX_UNHEALTHY, raw,
+                        "a count of nodes (e.g. 3) or a percent from 0% to 100% (e.g. 49%)");
+            }
+            return new Safety(max, in.integer(MAX_PODS_PER_CYCLE, 1, 10_000), in.duration(COOLDOWN, Duration.ZERO));
+        }
+    }
+
+    /**
+     * etcd credentials and TLS. The password is held here and never printed.
+     *
+     * @param username etcd user, if etcd has auth enabled
+     * @param password its password
+     * @param caFile   PEM file of the CA that signed etcd's server certificate (https endpoints)
+     * @param certFile PEM client certificate, when etcd requires client certificates
+     * @param keyFile  PEM (PKCS#8) key of the client certificate
+     */
+    public record EtcdSecurity(Optional<String> username, Optional<String> password, Optional<java.nio.file.Path> caFile,
+                               Optional<java.nio.file.Path> certFile, Optional<java.nio.file.Path> keyFile) {
+
+        static EtcdSecurity from(Reader in) {
+            Optional<String> user = in.optional(ETCD_USERNAME);
+            Optional<String> password = in.optional(ETCD_PASSWORD);
+            if (user.isPresent() != password.isPresent()) {
+                throw new InvalidSettingException(user.isPresent() ? ETCD_PASSWORD : ETCD_USERNAME, "''",
+                        "both " + ETCD_USERNAME + " and " + ETCD_PASSWORD + ", or neither");
+            }
+            Optional<java.nio.file.Path> cert = in.readableFile(ETCD_CERT_FILE);
+            Optional<java.nio.file.Path> key = in.readableFile(ETCD_KEY_FILE);
+            if (cert.isPresent() != key.isPresent()) {
+                throw new InvalidSettingException(cert.isPresent() ? ETCD_KEY_FILE : ETCD_CERT_FILE, "''",
+                        "both " + ETCD_CERT_FILE + " and " + ETCD_KEY_FILE + ", or neither");
+            }
+            return new EtcdSecurity(user, password, in.readableFile(ETCD_CA_FILE), cert, key);
+        }
+
+        public boolean tls() {
+            return caFile.isPresent() || certFile.isPresent();
+        }
+
+        Map<String, String> describe() {
+            Map<String, String> shown = new LinkedHashMap<>();
+            shown.put(ETCD_USERNAME, username.orElse("(not set)"));
+            shown.put(ETCD_PASSWORD, password.map(p -> "****").orElse("(not set)"));
+            shown.put(ETCD_CA_FILE, caFile.map(Object::toString).orElse("(not set)"));
+            shown.put(ETCD_CERT_FILE, certFile.map(Object::toString).orElse("(not set)"));
+            shown.put(ETCD_KEY_FILE, keyFile.map(Object::toString).orElse("(not set)"));
+            return shown;
+        }
+
+        @Override
+        public String toString() {
+            return "EtcdSecurity" + describe();
+        }
     }
 
     /** Where notices go besides the log. Secrets are held here and never printed. */
@@ -215,6 +307,38 @@ public record ReaperSettings(
                 throw new InvalidSettingException(key, raw, expected);
             }
             return raw;
+        }
+
+        int integer(String key, int min, int max) {
+            String expected = "a whole number from " + min + " to " + max;
+            String raw = required(key, expected);
+            try {
+                int value = Integer.parseInt(raw);
+                if (value < min || value > max) {
+                    throw new InvalidSettingException(key, raw, expected);
+                }
+                return value;
+            } catch (NumberFormatException e) {
+                throw new InvalidSettingException(key, raw, expected);
+            }
+        }
+
+        LabelSelector labelSelector(String key) {
+            String raw = optional(key).orElse("");
+            try {
+                return LabelSelector.parse(raw);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(key, raw, "a label selector in kubectl's syntax, e.g. "
+                        + "!node-role.kubernetes.io/control-plane,pool in (cache,storage) (" + e.getMessage() + ")");
+            }
+        }
+
+        Optional<java.nio.file.Path> readableFile(String key) {
+            Optional<String> raw = optional(key);
+            if (raw.isPresent() && !java.nio.file.Files.isReadable(java.nio.file.Path.of(raw.get()))) {
+                throw new InvalidSettingException(key, raw.get(), "the path of a readable PEM file");
+            }
+            return raw.map(java.nio.file.Path::of);
         }
 
         Map<String, String> selector(String key) {

@@ -16,7 +16,8 @@ public final class SecretMasker {
     }
 
     public static SecretMasker of(ReaperSettings settings) {
-        return new SecretMasker(Stream.of(settings.slack().webhookUrl(), settings.slack().token())
+        return new SecretMasker(Stream.of(settings.slack().webhookUrl(), settings.slack().token(),
+                        settings.etcdSecurity().password())
                 .flatMap(java.util.Optional::stream).toList());
     }
 

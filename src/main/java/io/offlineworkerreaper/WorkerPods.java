@@ -38,6 +38,11 @@ public final class WorkerPods {
             if (node == null) {
                 continue;
             }
+            if (OptOut.isExcluded(pod)) {
+                LOG.info("Worker pod {}/{} on NotReady node {} carries {}=true: leaving it alone", namespace, name,
+                        nodeName, OptOut.KEY);
+                continue;
+            }
             boolean hostNetwork = Boolean.TRUE.equals(pod.getSpec().getHostNetwork());
             String ip = pod.getStatus() == null ? null
                     : hostNetwork ? pod.getStatus().getHostIP() : pod.getStatus().getPodIP();

@@ -16,7 +16,7 @@ class NodeReadinessTest {
 
     private static final Instant NOW = Instant.parse("2025-03-05T10:00:00Z");
     private final NodeReadiness readiness =
-            new NodeReadiness(Duration.ofSeconds(30), Clock.fixed(NOW, ZoneOffset.UTC));
+            new NodeReadiness(Duration.ofSeconds(30), LabelSelector.parse(""), Clock.fixed(NOW, ZoneOffset.UTC));
 
     private static Node node(String name, String status, Duration ago) {
         return ClusterObjects.node(name, status, NOW.minus(ago));
@@ -59,5 +59,24 @@ class NodeReadinessTest {
         assertThat(readiness.notReady(List.of(noConditions, noStatus, noReady, oddStatus, noTime, badTime, noName)))
                 .isEmpty();
         assertThat(readiness.notReady(null)).isEmpty();
+    }
+
+    @Test
+    void should_leave_an_opted_out_node_alone() {
+        Node excluded = new NodeBuilder(node("excluded", "Unknown", Duration.ofHours(1)))
+                .editMetadata().addToAnnotations(OptOut.KEY, "true").endMetadata().build();
+
+        assertThat(readiness.notReady(List.of(excluded))).isEmpty();
+    }
+
+    @Test
+    void should_consider_only_the_nodes_matching_the_selector() {
+        NodeReadiness workersOnly = new NodeReadiness(Duration.ofSeconds(30),
+                LabelSelector.parse("!node-role.kubernetes.io/control-plane"), Clock.fixed(NOW, ZoneOffset.UTC));
+        Node controlPlane = new NodeBuilder(node("cp", "Unknown", Duration.ofHours(1)))
+                .editMetadata().addToLabels("node-role.kubernetes.io/control-plane", "").endMetadata().build();
+
+        assertThat(workersOnly.considered(List.of(controlPlane, node("w1", "True", Duration.ofHours(1)))))
+                .extracting(n -> n.getMetadata().getName()).containsExactly("w1");
     }
 }

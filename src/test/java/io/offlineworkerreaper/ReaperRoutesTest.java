@@ -1,16 +1,8 @@
 package io.offlineworkerreaper;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static io.offlineworkerreaper.Scenario.CLUSTER;
@@ -31,47 +23,7 @@ import static org.awaitility.Awaitility.await;
  * The whole application, routes as shipped, against the fabric8 CRUD API mock, a real etcd and a Slack stand-in.
  * Every test asserts on the world: objects in the API server, keys in etcd, posts received by Slack.
  */
-@EnableKubernetesMockClient(crud = true)
-class ReaperRoutesTest {
-
-    private static EtcdServer etcd;
-    private static AlluxioRegistry registry;
-
-    KubernetesClient client;
-    private SlackStandIn slack;
-    private RunningReaper reaper;
-
-    @BeforeAll
-    static void startEtcd() throws Exception {
-        etcd = EtcdServer.start(Files.createTempDirectory("reaper-routes-etcd"));
-        registry = new AlluxioRegistry(etcd.clientUrl());
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        registry.close();
-        etcd.close();
-    }
-
-    @BeforeEach
-    void startSlack() throws Exception {
-        registry.deletePrefix("/");
-        slack = new SlackStandIn();
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        if (reaper != null) {
-            reaper.close();
-        }
-        slack.close();
-        registry.close();
-        registry = new AlluxioRegistry(etcd.clientUrl()); // drops the keep-alives of the test's live workers
-    }
-
-    private void startReaper(Map<String, String> settings) throws Exception {
-        reaper = RunningReaper.start(client, etcd.clientUrl(), slack, settings);
-    }
+class ReaperRoutesTest extends ReaperWorld {
 
     @Test
     void should_remove_exactly_the_dead_nodes_worker_and_its_keys() throws Exception {
@@ -248,8 +200,9 @@ class ReaperRoutesTest {
 
     @Test
     void should_not_touch_a_node_that_became_not_ready_only_recently() throws Exception {
-        // given a node NotReady for 5 minutes, and a threshold of 10 minutes
-        create(client, aNotReadyNode("alluxio-e2e-worker3"));
+        // given a node NotReady for 5 minutes among Ready ones, and a threshold of 10 minutes
+        create(client, Scenario.aReadyNode("alluxio-e2e-worker"), Scenario.aReadyNode("alluxio-e2e-worker2"),
+                aNotReadyNode("alluxio-e2e-worker3"));
         create(client, aWorkerPod("alluxio-worker-577545dc9-2q7z7", "alluxio-e2e-worker3", "10.244.4.5"));
         registry.authorize(CLUSTER, WORKER_3, "10.244.4.5");
 

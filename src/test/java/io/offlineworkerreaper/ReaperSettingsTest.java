@@ -72,6 +72,14 @@ class ReaperSettingsTest {
             "reaper.etcd.endpoints | localhost:2379 | http:// or https:// URLs",
             "reaper.etcd.endpoints | http://etcd | with host and port",
             "reaper.slack.server-url | slack.com | an http:// or https:// URL",
+            "reaper.safety.max-unhealthy | lots | a count of nodes (e.g. 3) or a percent from 0% to 100%",
+            "reaper.safety.max-unhealthy | 150% | a percent from 0% to 100%",
+            "reaper.safety.max-pods-per-cycle | 0 | a whole number from 1 to 10000",
+            "reaper.safety.max-pods-per-cycle | ten | a whole number",
+            "reaper.safety.cooldown | soon | a duration",
+            "reaper.nodes.selector | pool in cache | a label selector in kubectl's syntax",
+            "reaper.kubernetes.timeout | 0s | at least 100ms",
+            "reaper.etcd.tls.ca-file | /no/such/ca.pem | the path of a readable PEM file",
     })
     void should_reject_an_invalid_value_naming_the_key_and_the_expected_form(String key, String value, String expected) {
         assertThatThrownBy(() -> with(key, value))
@@ -104,6 +112,20 @@ class ReaperSettingsTest {
         values.put("reaper.slack.channel", "#ops");
         assertThat(parse(values).describe().toString()).doesNotContain("sekr3t");
         assertThat(parse(values).slack().toString()).doesNotContain("sekr3t");
+    }
+
+    @Test
+    void should_mask_the_etcd_password() {
+        Map<String, String> values = defaults();
+        values.put("reaper.etcd.username", "reaper");
+        assertThatThrownBy(() -> parse(values)).hasMessageContaining("Invalid setting reaper.etcd.password")
+                .hasMessageContaining("both reaper.etcd.username and reaper.etcd.password");
+        values.put("reaper.etcd.password", "etcd-sekr3t");
+        ReaperSettings settings = parse(values);
+
+        assertThat(settings.describe().toString()).doesNotContain("etcd-sekr3t").contains("reaper");
+        assertThat(settings.etcdSecurity().toString()).doesNotContain("etcd-sekr3t");
+        assertThat(SecretMasker.of(settings).mask("auth failed for etcd-sekr3t")).isEqualTo("auth failed for ****");
     }
 
     @Test

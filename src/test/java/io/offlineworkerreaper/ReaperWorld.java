@@ -1,0 +1,59 @@
+package io.offlineworkerreaper;
+
+import java.nio.file.Files;
+import java.util.Map;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * The world the route tests run in: the fabric8 CRUD API mock, one real etcd per test class (emptied before
+ * each test), a Slack stand-in, and the whole application, routes as shipped, started by {@link #startReaper}.
+ * Tests assert on the world: objects in the API server, keys in etcd, posts received by Slack.
+ */
+@EnableKubernetesMockClient(crud = true)
+abstract class ReaperWorld {
+
+    static EtcdServer etcd;
+    static AlluxioRegistry registry;
+
+    KubernetesClient client;
+    SlackStandIn slack;
+    RunningReaper reaper;
+
+    @BeforeAll
+    static void startEtcd() throws Exception {
+        etcd = EtcdServer.start(Files.createTempDirectory("reaper-routes-etcd"));
+        registry = new AlluxioRegistry(etcd.clientUrl());
+    }
+
+    @AfterAll
+    static void stopEtcd() {
+        registry.close();
+        etcd.close();
+    }
+
+    @BeforeEach
+    void startSlack() throws Exception {
+        registry.deletePrefix("/");
+        slack = new SlackStandIn();
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        if (reaper != null) {
+            reaper.close();
+        }
+        slack.close();
+        registry.close();
+        registry = new AlluxioRegistry(etcd.clientUrl()); // drops the keep-alives of the test's live workers
+    }
+
+    void startReaper(Map<String, String> settings) throws Exception {
+        reaper = RunningReaper.start(client, etcd.clientUrl(), slack, settings);
+    }
+}
