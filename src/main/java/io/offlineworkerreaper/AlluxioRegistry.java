@@ -30,7 +30,12 @@ public final class AlluxioRegistry implements AutoCloseable {
     private final Map<String, CloseableClient> heartbeats = new ConcurrentHashMap<>();
 
     public AlluxioRegistry(String endpoint) {
-        this.client = Client.builder().endpoints(endpoint).build();
+        this(Client.builder().endpoints(endpoint).build());
+    }
+
+    /** Over a client built elsewhere, e.g. with credentials or TLS. The registry closes it. */
+    public AlluxioRegistry(Client client) {
+        this.client = client;
     }
 
     /** The JSON value Alluxio writes under both keys of a worker. */

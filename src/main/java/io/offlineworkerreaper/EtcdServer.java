@@ -28,23 +28,39 @@ public final class EtcdServer implements AutoCloseable {
     public static final String INSTALL_HINT = "etcd was not found on PATH. Install it, e.g. on Debian or Ubuntu:"
             + " sudo apt-get install -y etcd-server (macOS: brew install etcd), or set ETCD_BIN to the etcd binary.";
 
+    /**
+     * TLS for the client port: etcd's certificate and key, and the CA its clients' certificates must be
+     * signed by (client certificates are then required).
+     */
+    public record Tls(Path certFile, Path keyFile, Path clientCaFile) {
+    }
+
     private final Path binary;
     private final Path dataDir;
     private final int clientPort;
     private final int peerPort;
+    private final int metricsPort;
+    private final Tls tls;
     private Process process;
 
-    private EtcdServer(Path binary, Path dataDir, int clientPort, int peerPort) {
+    private EtcdServer(Path binary, Path dataDir, Tls tls) {
         this.binary = binary;
         this.dataDir = dataDir;
-        this.clientPort = clientPort;
-        this.peerPort = peerPort;
+        this.tls = tls;
+        this.clientPort = freePort();
+        this.peerPort = freePort();
+        this.metricsPort = freePort();
     }
 
     /** Starts etcd with its data under {@code dataDir} and waits until it answers its health check. */
     public static EtcdServer start(Path dataDir) {
+        return start(dataDir, null);
+    }
+
+    /** The same, serving clients over TLS with client certificates when {@code tls} is not null. */
+    public static EtcdServer start(Path dataDir, Tls tls) {
         Path binary = findBinary().orElseThrow(() -> new IllegalStateException(INSTALL_HINT));
-        EtcdServer server = new EtcdServer(binary, dataDir, freePort(), freePort());
+        EtcdServer server = new EtcdServer(binary, dataDir, tls);
         server.startProcess();
         return server;
     }
@@ -64,7 +80,7 @@ public final class EtcdServer implements AutoCloseable {
     }
 
     public String clientUrl() {
-        return "http://127.0.0.1:" + clientPort;
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + clientPort;
     }
 
     public boolean isRunning() {
@@ -76,6 +92,7 @@ public final class EtcdServer implements AutoCloseable {
         if (process == null) {
             return;
         }
+        signal("-CONT"); // a paused etcd would not act on SIGTERM
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -85,6 +102,29 @@ public final class EtcdServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         process = null;
+    }
+
+    /** Freezes etcd (SIGSTOP): connections are accepted but nothing is answered, as with a hung server. */
+    public synchronized void pause() {
+        signal("-STOP");
+    }
+
+    /** Undoes {@link #pause()}. */
+    public synchronized void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        if (process == null) {
+            throw new IllegalStateException("etcd is not running");
+        }
+        try {
+            new ProcessBuilder("kill", signal, String.valueOf(process.pid())).inheritIO().start().waitFor();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Starts etcd again on the same ports with the same data, after {@link #stop()}. */
@@ -103,13 +143,19 @@ public final class EtcdServer implements AutoCloseable {
     private synchronized void startProcess() {
         String client = clientUrl();
         String peer = "http://127.0.0.1:" + peerPort;
-        List<String> command = List.of(binary.toString(),
+        List<String> command = new java.util.ArrayList<>(List.of(binary.toString(),
                 "--name", "reaper-local",
                 "--data-dir", dataDir.resolve("data").toString(),
                 "--listen-client-urls", client, "--advertise-client-urls", client,
                 "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
                 "--initial-cluster", "reaper-local=" + peer,
-                "--log-level", "warn");
+                // plain-HTTP /health, whatever the client port speaks
+                "--listen-metrics-urls", "http://127.0.0.1:" + metricsPort,
+                "--log-level", "warn"));
+        if (tls != null) {
+            command.addAll(List.of("--cert-file", tls.certFile().toString(), "--key-file", tls.keyFile().toString(),
+                    "--trusted-ca-file", tls.clientCaFile().toString(), "--client-cert-auth"));
+        }
         try {
             Files.createDirectories(dataDir);
             process = new ProcessBuilder(command)
@@ -124,7 +170,7 @@ public final class EtcdServer implements AutoCloseable {
 
     private void awaitHealthy() {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest health = HttpRequest.newBuilder(URI.create(clientUrl() + "/health"))
+        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/health"))
                 .timeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {

@@ -91,11 +91,15 @@ public final class Notices {
                 ? " for pod " + r.pod().qualifiedName() + " (worker " + r.workerIdText() + ")" : "";
         String text = "Remediation step " + route + " failed" + subject + ": " + masker.mask(error) + "\n"
                 + "• nothing further was deleted for it in this cycle; the next cycle retries from scratch\n"
-                + "• " + advice(route);
+                + "• " + advice(route, error);
         return new Notice(Notice.Kind.FAILED, text);
     }
 
-    private static String advice(String route) {
+    private static String advice(String route, String error) {
+        if (error.contains("UNAUTHENTICATED") || error.contains("PERMISSION_DENIED")) {
+            return "etcd refused the reaper's credentials: check reaper.etcd.username and reaper.etcd.password"
+                    + " and the user's role";
+        }
         return switch (route) {
             case "call-etcd", "remove-worker-keys", "find-offline-workers" ->
                     "check that etcd is reachable from the reaper (reaper.etcd.endpoints) and healthy";

@@ -43,8 +43,8 @@ class EtcdOutageTest {
                 assertThat(podExists(client, "default", "alluxio-worker-577545dc9-2q7z7")).isTrue();
                 assertThat(reaper.context().isStarted()).isTrue();
                 await().atMost(Duration.ofSeconds(10)).until(() -> !slack.posts().isEmpty());
-                assertThat(slack.bodies()).hasSize(1);
-                assertThat(slack.bodies().get(0)).contains("failed", "check that etcd is reachable");
+                assertThat(slack.texts()).hasSize(1);
+                assertThat(slack.texts().get(0)).contains("failed", "check that etcd is reachable");
 
                 // when etcd is back
                 etcd.restart();
@@ -83,7 +83,7 @@ class EtcdOutageTest {
                 // then the pod and the key are both still there, and the operator was told
                 assertThat(podExists(client, "default", "alluxio-worker-577545dc9-2q7z7")).isTrue();
                 assertThat(registry.exists(authorizedKey(CLUSTER, WORKER_3))).isTrue();
-                assertThat(slack.bodies().get(0)).contains("failed", "etcd delete failed (injected)",
+                assertThat(slack.texts().get(0)).contains("failed", "etcd delete failed (injected)",
                         "nothing further was deleted");
 
                 // when deletes work again, then a later cycle completes the remediation
@@ -91,6 +91,34 @@ class EtcdOutageTest {
                 await().atMost(Duration.ofSeconds(20)).until(() ->
                         !podExists(client, "default", "alluxio-worker-577545dc9-2q7z7")
                                 && !registry.exists(authorizedKey(CLUSTER, WORKER_3)));
+            }
+        }
+    }
+
+    @Test
+    void should_bound_cycles_when_etcd_hangs_and_finish_once_it_answers_again() throws Exception {
+        try (EtcdServer etcd = EtcdServer.start(Files.createTempDirectory("reaper-hung-etcd"));
+             SlackStandIn slack = new SlackStandIn()) {
+            // given the seed crash, and an etcd that accepts connections but answers nothing (SIGSTOP)
+            Scenario.seedCrash(client);
+            try (AlluxioRegistry registry = new AlluxioRegistry(etcd.clientUrl())) {
+                registry.authorize(CLUSTER, WORKER_3, "10.244.4.5");
+            }
+            etcd.pause();
+            try (RunningReaper reaper = RunningReaper.start(client, etcd.clientUrl(), slack, Map.of())) {
+                // when cycles run, then each ends within the etcd timeout, the pod stays, the operator is told
+                reaper.awaitCycles(2);
+                assertThat(podExists(client, "default", "alluxio-worker-577545dc9-2q7z7")).isTrue();
+                await().atMost(Duration.ofSeconds(10)).until(() -> !slack.posts().isEmpty());
+                assertThat(slack.texts().get(0)).contains("failed", "DEADLINE_EXCEEDED", "check that etcd is reachable");
+
+                // when etcd answers again, then a later cycle completes the remediation
+                etcd.resume();
+                try (AlluxioRegistry registry = new AlluxioRegistry(etcd.clientUrl())) {
+                    await().atMost(Duration.ofSeconds(30)).until(() ->
+                            !podExists(client, "default", "alluxio-worker-577545dc9-2q7z7")
+                                    && !registry.exists(authorizedKey(CLUSTER, WORKER_3)));
+                }
             }
         }
     }

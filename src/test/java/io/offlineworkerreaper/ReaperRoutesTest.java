@@ -65,7 +65,7 @@ class ReaperRoutesTest extends ReaperWorld {
         await().atMost(Duration.ofSeconds(5)).until(() -> !slack.posts().isEmpty());
         assertThat(slack.posts()).hasSize(1);
         assertThat(slack.posts().get(0).path()).isEqualTo(SlackStandIn.WEBHOOK_PATH);
-        assertThat(slack.bodies().get(0)).contains("Removed offline Alluxio worker " + WORKER_3,
+        assertThat(slack.texts().get(0)).contains("Removed offline Alluxio worker " + WORKER_3,
                 "alluxio-e2e-worker3", "default/alluxio-worker-577545dc9-2q7z7", "10.244.4.5",
                 authorizedKey(CLUSTER, WORKER_3), "force-deleted");
     }
@@ -86,8 +86,8 @@ class ReaperRoutesTest extends ReaperWorld {
         assertThat(podExists(client, "default", "alluxio-worker-577545dc9-2q7z7")).isTrue();
         assertThat(registry.exists(authorizedKey(CLUSTER, WORKER_3))).isTrue();
         assertThat(registry.exists(heartbeatKey(CLUSTER, WORKER_3))).isTrue();
-        assertThat(slack.bodies()).hasSize(1);
-        assertThat(slack.bodies().get(0)).contains("Not removing Alluxio worker " + WORKER_3, "still heartbeating");
+        assertThat(slack.texts()).hasSize(1);
+        assertThat(slack.texts().get(0)).contains("Not removing Alluxio worker " + WORKER_3, "still heartbeating");
 
         // when the worker stops heartbeating and its lease expires
         registry.stopHeartbeat(WORKER_3);
@@ -96,8 +96,8 @@ class ReaperRoutesTest extends ReaperWorld {
         await().atMost(Duration.ofSeconds(20)).until(() ->
                 !podExists(client, "default", "alluxio-worker-577545dc9-2q7z7")
                         && !registry.exists(authorizedKey(CLUSTER, WORKER_3)));
-        await().atMost(Duration.ofSeconds(5)).until(() -> slack.bodies().size() == 2);
-        assertThat(slack.bodies().get(1)).contains("Removed offline Alluxio worker " + WORKER_3);
+        await().atMost(Duration.ofSeconds(5)).until(() -> slack.texts().size() == 2);
+        assertThat(slack.texts().get(1)).contains("Removed offline Alluxio worker " + WORKER_3);
     }
 
     @Test
@@ -154,7 +154,7 @@ class ReaperRoutesTest extends ReaperWorld {
         // then nothing is deleted, and Slack is told what would have been
         assertThat(podExists(client, "default", "alluxio-worker-577545dc9-2q7z7")).isTrue();
         assertThat(registry.exists(authorizedKey(CLUSTER, WORKER_3))).isTrue();
-        assertThat(slack.bodies().get(0)).contains("[DRY-RUN] Would remove offline Alluxio worker " + WORKER_3,
+        assertThat(slack.texts().get(0)).contains("[DRY-RUN] Would remove offline Alluxio worker " + WORKER_3,
                 "would be force-deleted");
     }
 
@@ -173,8 +173,8 @@ class ReaperRoutesTest extends ReaperWorld {
         // then it acts on neither and says why
         assertThat(podExists(client, "default", "alluxio-worker-577545dc9-2q7z7")).isTrue();
         assertThat(registry.read("/DHT/")).hasSize(2);
-        assertThat(slack.bodies()).hasSize(1);
-        assertThat(slack.bodies().get(0)).contains("claimed by several workers", WORKER_3,
+        assertThat(slack.texts()).hasSize(1);
+        assertThat(slack.texts().get(0)).contains("claimed by several workers", WORKER_3,
                 "worker-11111111-2222-3333-4444-555555555555");
     }
 
@@ -214,5 +214,42 @@ class ReaperRoutesTest extends ReaperWorld {
         assertThat(podExists(client, "default", "alluxio-worker-577545dc9-2q7z7")).isTrue();
         assertThat(registry.exists(authorizedKey(CLUSTER, WORKER_3))).isTrue();
         assertThat(slack.posts()).isEmpty();
+    }
+
+    @Test
+    void should_remediate_while_slack_is_down() throws Exception {
+        // given the seed crash, and Slack answering 500
+        Scenario.seedCrash(client);
+        registry.authorize(CLUSTER, WORKER_3, "10.244.4.5");
+        slack.answerWith(500);
+
+        // when the reaper runs, then the remediation happens all the same, and Slack was tried
+        startReaper(Map.of());
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                !podExists(client, "default", "alluxio-worker-577545dc9-2q7z7")
+                        && !registry.exists(authorizedKey(CLUSTER, WORKER_3)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !slack.posts().isEmpty());
+        reaper.awaitCycles(2);
+        assertThat(reaper.context().isStarted()).isTrue();
+        assertThat(podExists(client, "default", "alluxio-worker-577545dc9-6hjj9")).isTrue();
+    }
+
+    @Test
+    void should_count_an_etcd_key_that_is_already_gone_as_deleted() throws Exception {
+        // given the seed crash, and the worker's key vanishing just before the reaper deletes it
+        Scenario.seedCrash(client);
+        registry.authorize(CLUSTER, WORKER_3, "10.244.4.5");
+        startReaper(Map.of());
+        org.apache.camel.builder.AdviceWith.adviceWith(reaper.context(), "call-etcd", route ->
+                route.weaveById("etcd-call").before().process(exchange -> {
+                    if ("delete".equals(exchange.getIn().getHeader("CamelEtcdAction"))) {
+                        registry.deletePrefix(exchange.getIn().getHeader("CamelEtcdPath", String.class));
+                    }
+                }));
+
+        // then the pod goes all the same
+        await().atMost(Duration.ofSeconds(20)).until(() -> !podExists(client, "default", "alluxio-worker-577545dc9-2q7z7"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !slack.posts().isEmpty());
+        assertThat(slack.texts().get(0)).contains("Removed offline Alluxio worker " + WORKER_3);
     }
 }

@@ -55,8 +55,8 @@ class SafetyRoutesTest extends ReaperWorld {
         assertThat(podExists(client, "default", POD_2)).isTrue();
         assertThat(podExists(client, "default", POD_3)).isTrue();
         assertThat(registry.read("/DHT/")).hasSize(2);
-        assertThat(slack.bodies()).hasSize(1);
-        assertThat(slack.bodies().get(0)).contains("Safety breaker open", "2 of 3 nodes are not Ready (limit: 1)",
+        assertThat(slack.texts()).hasSize(1);
+        assertThat(slack.texts().get(0)).contains("Safety breaker open", "2 of 3 nodes are not Ready (limit: 1)",
                 "alluxio-e2e-worker2", "alluxio-e2e-worker3");
 
         // when worker2 comes back
@@ -67,9 +67,9 @@ class SafetyRoutesTest extends ReaperWorld {
                 && !registry.exists(authorizedKey(CLUSTER, WORKER_3)));
         assertThat(podExists(client, "default", POD_2)).isTrue();
         assertThat(registry.exists(authorizedKey(CLUSTER, WORKER_2))).isTrue();
-        await().atMost(Duration.ofSeconds(5)).until(() -> slack.bodies().size() >= 3);
-        assertThat(slack.bodies().get(1)).contains("Remediation resumed");
-        assertThat(slack.bodies().get(2)).contains("Removed offline Alluxio worker " + WORKER_3);
+        await().atMost(Duration.ofSeconds(5)).until(() -> slack.texts().size() >= 3);
+        assertThat(slack.texts().get(1)).contains("Remediation resumed");
+        assertThat(slack.texts().get(2)).contains("Removed offline Alluxio worker " + WORKER_3);
     }
 
     @Test
@@ -79,9 +79,9 @@ class SafetyRoutesTest extends ReaperWorld {
         startReaper(Map.of("reaper.safety.cooldown", "3s"));
         await().atMost(Duration.ofSeconds(10)).until(() -> !slack.posts().isEmpty());
         nodeReturns("alluxio-e2e-worker2");
-        await().atMost(Duration.ofSeconds(10)).until(() -> slack.bodies().size() == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.texts().size() == 2);
         long cleared = System.nanoTime();
-        assertThat(slack.bodies().get(1)).contains("Safety breaker cleared", "remediation resumes after the cooldown");
+        assertThat(slack.texts().get(1)).contains("Safety breaker cleared", "remediation resumes after the cooldown");
 
         // then worker3 is left alone during the cooldown, and removed after it
         reaper.awaitCycles(3);

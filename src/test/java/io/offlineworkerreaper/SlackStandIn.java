@@ -17,10 +17,12 @@ final class SlackStandIn implements AutoCloseable {
     record Post(String path, String body) {
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     static final String WEBHOOK_PATH = "/services/T000/B000/XXXXSECRETWEBHOOK";
 
     private final HttpServer server;
     private final List<Post> posts = new CopyOnWriteArrayList<>();
+    private volatile int status = 200;
 
     SlackStandIn() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -31,11 +33,16 @@ final class SlackStandIn implements AutoCloseable {
             boolean api = exchange.getRequestURI().getPath().startsWith("/api/");
             byte[] answer = (api ? "{\"ok\":true,\"channel\":\"C1\",\"ts\":\"1.1\"}" : "ok").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", api ? "application/json" : "text/plain");
-            exchange.sendResponseHeaders(200, answer.length);
+            exchange.sendResponseHeaders(status, answer.length);
             exchange.getResponseBody().write(answer);
             exchange.close();
         });
         server.start();
+    }
+
+    /** From now on, answer every post with this HTTP status (Slack down: 500). */
+    void answerWith(int httpStatus) {
+        this.status = httpStatus;
     }
 
     String baseUrl() {
@@ -50,8 +57,15 @@ final class SlackStandIn implements AutoCloseable {
         return List.copyOf(posts);
     }
 
-    List<String> bodies() {
-        return posts.stream().map(Post::body).toList();
+    /** The message text of every webhook post, as a Slack user would read it (JSON decoded). */
+    List<String> texts() {
+        return posts.stream().map(p -> {
+            try {
+                return JSON.readTree(p.body()).path("text").asText();
+            } catch (java.io.IOException e) {
+                throw new AssertionError("Slack received a body that is not JSON: " + p.body(), e);
+            }
+        }).toList();
     }
 
     @Override
