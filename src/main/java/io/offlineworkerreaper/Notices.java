@@ -96,7 +96,8 @@ public final class Notices {
     }
 
     private static String advice(String route, String error) {
-        if (error.contains("UNAUTHENTICATED") || error.contains("PERMISSION_DENIED")) {
+        if (error.contains("UNAUTHENTICATED") || error.contains("PERMISSION_DENIED")
+                || error.contains("authentication failed")) {
             return "etcd refused the reaper's credentials: check reaper.etcd.username and reaper.etcd.password"
                     + " and the user's role";
         }

@@ -81,7 +81,7 @@ class EtcdSecurityTest {
                 wrong.awaitCycles(1);
             }
             assertThat(podExists(client, "default", POD_3)).isTrue();
-            assertThat(slack.texts().get(0)).contains("failed", "UNAUTHENTICATED",
+            assertThat(slack.texts().get(0)).contains("failed", "authentication failed",
                             "check reaper.etcd.username and reaper.etcd.password")
                     .doesNotContain(PASSWORD);
 
