@@ -106,7 +106,10 @@ class EtcdOutageTest {
             }
             etcd.pause();
             try (RunningReaper reaper = RunningReaper.start(client, etcd.clientUrl(), slack, Map.of())) {
-                // when cycles run, then each ends within the etcd timeout, the pod stays, the operator is told
+                // when cycles run, then they never overlap although each waits on etcd longer than the interval
+                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() ->
+                        reaper.context().getInflightRepository().size("check-nodes") <= 1);
+                // and each ends within the etcd timeout, the pod stays, the operator is told
                 reaper.awaitCycles(2);
                 assertThat(podExists(client, "default", "alluxio-worker-577545dc9-2q7z7")).isTrue();
                 await().atMost(Duration.ofSeconds(10)).until(() -> !slack.posts().isEmpty());
