@@ -29,9 +29,8 @@ class EtcdOutageTest {
         try (EtcdServer etcd = EtcdServer.start(Files.createTempDirectory("reaper-outage-etcd"));
              SlackStandIn slack = new SlackStandIn()) {
             // given the seed crash, and then etcd going down
-            Scenario.seedCrash(client);
             try (AlluxioRegistry registry = new AlluxioRegistry(etcd.clientUrl())) {
-                registry.authorize(CLUSTER, WORKER_3, "10.244.4.5");
+                Scenario.seedCrash(client, registry);
             }
             etcd.stop();
 
@@ -65,8 +64,7 @@ class EtcdOutageTest {
              AlluxioRegistry registry = new AlluxioRegistry(etcd.clientUrl());
              SlackStandIn slack = new SlackStandIn()) {
             // given the seed crash, and an etcd that answers reads but fails every delete
-            Scenario.seedCrash(client);
-            registry.authorize(CLUSTER, WORKER_3, "10.244.4.5");
+            Scenario.seedCrash(client, registry);
             AtomicBoolean deletesFail = new AtomicBoolean(true);
             try (RunningReaper reaper = RunningReaper.start(client, etcd.clientUrl(), slack, Map.of())) {
                 AdviceWith.adviceWith(reaper.context(), "call-etcd", route -> route.weaveById("etcd-call").before()
@@ -100,9 +98,8 @@ class EtcdOutageTest {
         try (EtcdServer etcd = EtcdServer.start(Files.createTempDirectory("reaper-hung-etcd"));
              SlackStandIn slack = new SlackStandIn()) {
             // given the seed crash, and an etcd that accepts connections but answers nothing (SIGSTOP)
-            Scenario.seedCrash(client);
             try (AlluxioRegistry registry = new AlluxioRegistry(etcd.clientUrl())) {
-                registry.authorize(CLUSTER, WORKER_3, "10.244.4.5");
+                Scenario.seedCrash(client, registry);
             }
             etcd.pause();
             try (RunningReaper reaper = RunningReaper.start(client, etcd.clientUrl(), slack, Map.of())) {

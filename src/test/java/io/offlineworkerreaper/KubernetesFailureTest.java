@@ -38,8 +38,7 @@ class KubernetesFailureTest extends ReaperWorld {
     @Test
     void should_survive_api_errors_on_listing_nodes_and_remediate_once_the_api_answers() throws Exception {
         // given the seed crash, and an API server answering 500 to the next dozen node lists
-        Scenario.seedCrash(client);
-        registry.authorize(CLUSTER, WORKER_3, "10.244.4.5");
+        Scenario.seedCrash(client, registry);
         server.expect().get().withPath("/api/v1/nodes").andReturn(500, STATUS_500).times(12);
 
         // when the reaper runs
@@ -63,8 +62,7 @@ class KubernetesFailureTest extends ReaperWorld {
     @Test
     void should_finish_a_remediation_whose_pod_delete_was_throttled() throws Exception {
         // given the seed crash, and an API server throttling deletes of the dead pod (429, Retry-After)
-        Scenario.seedCrash(client);
-        registry.authorize(CLUSTER, WORKER_3, "10.244.4.5");
+        Scenario.seedCrash(client, registry);
         server.expect().delete().withPath("/api/v1/namespaces/default/pods/" + POD_3)
                 .andReturn(429, STATUS_429).withHeader("Retry-After", "1").times(6);
 

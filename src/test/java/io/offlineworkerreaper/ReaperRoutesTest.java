@@ -143,8 +143,7 @@ class ReaperRoutesTest extends ReaperWorld {
     @Test
     void should_delete_nothing_in_dry_run_and_say_what_it_would_remove() throws Exception {
         // given the seed crash
-        Scenario.seedCrash(client);
-        registry.authorize(CLUSTER, WORKER_3, "10.244.4.5");
+        Scenario.seedCrash(client, registry);
 
         // when the reaper runs in dry-run
         startReaper(Map.of("reaper.dry-run", "true"));
@@ -161,8 +160,7 @@ class ReaperRoutesTest extends ReaperWorld {
     @Test
     void should_refuse_when_two_workers_claim_the_pods_address() throws Exception {
         // given two registrations for the dead pod's IP
-        Scenario.seedCrash(client);
-        registry.authorize(CLUSTER, WORKER_3, "10.244.4.5");
+        Scenario.seedCrash(client, registry);
         registry.authorize(CLUSTER, "worker-11111111-2222-3333-4444-555555555555", "10.244.4.5");
 
         // when the reaper runs
@@ -181,8 +179,7 @@ class ReaperRoutesTest extends ReaperWorld {
     @Test
     void should_post_with_a_bot_token_to_the_configured_channel() throws Exception {
         // given the seed crash, and Slack configured with a bot token instead of a webhook
-        Scenario.seedCrash(client);
-        registry.authorize(CLUSTER, WORKER_3, "10.244.4.5");
+        Scenario.seedCrash(client, registry);
 
         // when the reaper runs
         startReaper(Map.of("reaper.slack.webhook-url", "", "reaper.slack.token", "xoxb-test-secret-token",
@@ -219,8 +216,7 @@ class ReaperRoutesTest extends ReaperWorld {
     @Test
     void should_remediate_while_slack_is_down() throws Exception {
         // given the seed crash, and Slack answering 500
-        Scenario.seedCrash(client);
-        registry.authorize(CLUSTER, WORKER_3, "10.244.4.5");
+        Scenario.seedCrash(client, registry);
         slack.answerWith(500);
 
         // when the reaper runs, then the remediation happens all the same, and Slack was tried
@@ -237,8 +233,7 @@ class ReaperRoutesTest extends ReaperWorld {
     @Test
     void should_count_an_etcd_key_that_is_already_gone_as_deleted() throws Exception {
         // given the seed crash, and the worker's key vanishing just before the reaper deletes it
-        Scenario.seedCrash(client);
-        registry.authorize(CLUSTER, WORKER_3, "10.244.4.5");
+        Scenario.seedCrash(client, registry);
         startReaper(Map.of());
         org.apache.camel.builder.AdviceWith.adviceWith(reaper.context(), "call-etcd", route ->
                 route.weaveById("etcd-call").before().process(exchange -> {

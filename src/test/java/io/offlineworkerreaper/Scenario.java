@@ -59,6 +59,12 @@ final class Scenario {
         return "/ServiceDiscovery/" + cluster + "/" + workerId;
     }
 
+    /** The seed crash with worker3 registered in etcd and its lease already expired (no heartbeat key). */
+    static void seedCrash(KubernetesClient client, AlluxioRegistry registry) {
+        seedCrash(client);
+        registry.authorize(CLUSTER, WORKER_3, "10.244.4.5");
+    }
+
     /** The seed cluster: worker pods on three nodes, alluxio-e2e-worker3 dead for five minutes. */
     static void seedCrash(KubernetesClient client) {
         create(client, aReadyNode("alluxio-e2e-worker"), aReadyNode("alluxio-e2e-worker2"),
