@@ -50,7 +50,9 @@ public final class Demo {
 
     public static int run(Map<String, String> userOverrides) throws Exception {
         if (EtcdServer.findBinary().isEmpty()) {
-            System.err.println("offline-worker-reaper --demo: " + EtcdServer.INSTALL_HINT);
+            String etcdBin = System.getenv("ETCD_BIN");
+            System.err.println("offline-worker-reaper --demo: " + (etcdBin == null || etcdBin.isBlank()
+                    ? EtcdServer.INSTALL_HINT : "ETCD_BIN=" + etcdBin + " is not an executable file."));
             return 3;
         }
         Map<String, String> overrides = new HashMap<>(userOverrides);

@@ -78,6 +78,12 @@ public final class Notices {
         };
     }
 
+    /** The failure of this exchange for the log: root cause, with every secret masked. */
+    public String maskedError(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        return cause == null ? "unknown error" : masker.mask(rootMessage(cause));
+    }
+
     /** A failed step, or null when the same failure was already announced and still holds. */
     public Notice failed(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);

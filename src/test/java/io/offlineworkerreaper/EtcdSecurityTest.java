@@ -1,6 +1,5 @@
 package io.offlineworkerreaper;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,11 +55,6 @@ class EtcdSecurityTest {
         return configuration.createClient();
     }
 
-    private String testLog() throws IOException {
-        Path log = Path.of("target/test-reaper.log");
-        return Files.exists(log) ? Files.readString(log) : "";
-    }
-
     @Test
     void should_remediate_with_etcd_credentials_and_never_show_the_password() throws Exception {
         try (EtcdServer etcd = EtcdServer.start(dir.resolve("etcd"));
@@ -92,7 +86,7 @@ class EtcdSecurityTest {
                 await().atMost(Duration.ofSeconds(20)).until(() -> !podExists(client, "default", POD_3)
                         && !registry.exists(authorizedKey(CLUSTER, WORKER_3)));
             }
-            assertThat(testLog()).doesNotContain(PASSWORD);
+            assertThat(TestLog.text()).contains("authentication failed").doesNotContain(PASSWORD);
             assertThat(String.join("\n", slack.texts())).doesNotContain(PASSWORD);
         }
     }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,14 +27,20 @@ class ReaperJarIT {
     }
 
     private static Run runJar(String... args) throws IOException, InterruptedException {
+        return runJar(Map.of(), args);
+    }
+
+    private static Run runJar(Map<String, String> env, String... args) throws IOException, InterruptedException {
         Path jar = Path.of(System.getProperty("reaper.jar", "target/offline-worker-reaper.jar")).toAbsolutePath();
         Path elsewhere = Files.createTempDirectory("reaper-jar-it");
         Path output = elsewhere.resolve("output.txt");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(elsewhere.toFile())
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(elsewhere.toFile())
+                .redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("the jar did not exit within 120s:\n" + Files.readString(output));
@@ -68,5 +75,21 @@ class ReaperJarIT {
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.output()).contains("Invalid setting reaper.check-interval=banana",
                 "a duration such as 500ms, 30s, 5m or 1h");
+    }
+
+    @Test
+    void should_say_how_to_install_etcd_when_the_demo_cannot_find_it() throws Exception {
+        Run run = runJar(Map.of("PATH", "/nonexistent"), "--demo");
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.output()).contains("etcd was not found on PATH", "sudo apt-get install -y etcd-server");
+    }
+
+    @Test
+    void should_read_settings_from_the_environment() throws Exception {
+        Run run = runJar(Map.of("REAPER_NODES_NOT_READY_FOR", "soon"));
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.output()).contains("Invalid setting reaper.nodes.not-ready-for=soon", "REAPER_NODES_NOT_READY_FOR");
     }
 }

@@ -193,6 +193,7 @@ class ReaperRoutesTest extends ReaperWorld {
         assertThat(java.net.URLDecoder.decode(post.body(), java.nio.charset.StandardCharsets.UTF_8))
                 .contains("#alluxio-ops", "Removed offline Alluxio worker " + WORKER_3)
                 .doesNotContain("xoxb-test-secret-token");
+        assertThat(TestLog.text()).contains("Notice posted to Slack").doesNotContain("xoxb-test-secret-token");
     }
 
     @Test
@@ -228,6 +229,8 @@ class ReaperRoutesTest extends ReaperWorld {
         reaper.awaitCycles(2);
         assertThat(reaper.context().isStarted()).isTrue();
         assertThat(podExists(client, "default", "alluxio-worker-577545dc9-6hjj9")).isTrue();
+        // and the failed posts were logged without the webhook URL
+        assertThat(TestLog.text()).contains("post-to-slack").doesNotContain("XXXXSECRETWEBHOOK");
     }
 
     @Test

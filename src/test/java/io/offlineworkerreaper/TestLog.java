@@ -1,0 +1,23 @@
+package io.offlineworkerreaper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The application log of this test run (log4j2-test.properties writes it), to check what was logged. */
+final class TestLog {
+
+    private static final Path FILE = Path.of("target/test-reaper.log");
+
+    private TestLog() {
+    }
+
+    static String text() {
+        try {
+            return Files.exists(FILE) ? Files.readString(FILE) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
