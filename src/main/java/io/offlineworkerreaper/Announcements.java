@@ -20,6 +20,11 @@ public final class Announcements {
         return cycle;
     }
 
+    /** The number of the current cycle (0 before the first). */
+    public synchronized long currentCycle() {
+        return cycle;
+    }
+
     /** True the first time a condition is seen (or seen again after a cycle without it); false while it lasts. */
     public synchronized boolean firstTime(String condition) {
         Long seen = lastSeenInCycle.put(condition, cycle);
