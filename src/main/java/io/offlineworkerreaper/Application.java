@@ -34,6 +34,7 @@ public final class Application {
             }
         }
         try {
+            LogFileSettings.apply(overrides); // before anything logs: log4j2 reads them once, at its start
             if (demo) {
                 return Demo.run(overrides);
             }

@@ -59,6 +59,7 @@ public final class ReaperConfiguration implements CamelConfiguration {
         registry.bind("remediationPlanner", new RemediationPlanner(settings.requireLeaseExpired()));
         registry.bind("podReaper", new PodReaper(client));
         registry.bind("notices", new Notices(announcements, masker));
+        registry.bind("audit", new AuditLog(settings.auditFile(), settings.dryRun(), masker, Clock.systemUTC()));
     }
 
     private static void closeOnShutdown(CamelContext context, KubernetesClient client) {

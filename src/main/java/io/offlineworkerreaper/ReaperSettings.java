@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
  * @param nodesSelector          which nodes are considered at all
  * @param kubernetesTimeout      bound of every Kubernetes API request
  * @param safety                 the circuit breaker and the per-cycle cap
+ * @param auditFile              where the JSON audit log goes, if anywhere
  * @param slack                  where notices go besides the log
  */
 public record ReaperSettings(
@@ -45,6 +46,7 @@ public record ReaperSettings(
         LabelSelector nodesSelector,
         Duration kubernetesTimeout,
         Safety safety,
+        Optional<java.nio.file.Path> auditFile,
         SlackSettings slack) {
 
     public static final String CHECK_INTERVAL = "reaper.check-interval";
@@ -66,6 +68,7 @@ public record ReaperSettings(
     public static final String MAX_UNHEALTHY = "reaper.safety.max-unhealthy";
     public static final String MAX_PODS_PER_CYCLE = "reaper.safety.max-pods-per-cycle";
     public static final String COOLDOWN = "reaper.safety.cooldown";
+    public static final String AUDIT_FILE = "reaper.audit.file";
     public static final String SLACK_WEBHOOK_URL = "reaper.slack.webhook-url";
     public static final String SLACK_TOKEN = "reaper.slack.token";
     public static final String SLACK_CHANNEL = "reaper.slack.channel";
@@ -102,6 +105,7 @@ public record ReaperSettings(
                 in.labelSelector(NODES_SELECTOR),
                 in.duration(KUBERNETES_TIMEOUT, Duration.ofMillis(100)),
                 Safety.from(in),
+                in.writableFile(AUDIT_FILE),
                 SlackSettings.from(in));
     }
 
@@ -144,6 +148,7 @@ public record ReaperSettings(
         shown.put(MAX_UNHEALTHY, safety.maxUnhealthy().toString());
         shown.put(MAX_PODS_PER_CYCLE, String.valueOf(safety.maxPodsPerCycle()));
         shown.put(COOLDOWN, Durations.humanize(safety.cooldown()));
+        shown.put(AUDIT_FILE, auditFile.map(Object::toString).orElse("(off)"));
         shown.putAll(slack.describe());
         return shown;
     }
@@ -339,6 +344,20 @@ public record ReaperSettings(
                 throw new InvalidSettingException(key, raw.get(), "the path of a readable PEM file");
             }
             return raw.map(java.nio.file.Path::of);
+        }
+
+        Optional<java.nio.file.Path> writableFile(String key) {
+            Optional<String> raw = optional(key);
+            if (raw.isEmpty()) {
+                return Optional.empty();
+            }
+            java.nio.file.Path path = java.nio.file.Path.of(raw.get()).toAbsolutePath();
+            boolean ok = java.nio.file.Files.exists(path) ? java.nio.file.Files.isWritable(path)
+                    : java.nio.file.Files.isDirectory(path.getParent()) && java.nio.file.Files.isWritable(path.getParent());
+            if (!ok) {
+                throw new InvalidSettingException(key, raw.get(), "a file path that can be written (its directory must exist)");
+            }
+            return Optional.of(path);
         }
 
         Map<String, String> selector(String key) {

@@ -23,7 +23,7 @@ class ReaperJarIT {
 
     private static final Pattern LATENCY = Pattern.compile("removed (\\d+) ms after the lease expired");
 
-    record Run(int exitCode, String output) {
+    record Run(int exitCode, String output, Path workDir) {
     }
 
     private static Run runJar(String... args) throws IOException, InterruptedException {
@@ -45,12 +45,13 @@ class ReaperJarIT {
             process.destroyForcibly();
             throw new AssertionError("the jar did not exit within 120s:\n" + Files.readString(output));
         }
-        return new Run(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+        return new Run(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8), elsewhere);
     }
 
     @Test
     void should_run_the_demo_to_the_remediation_and_exit_cleanly() throws Exception {
-        Run run = runJar("--demo", "-Ddemo.exit-when-done=true", "-Dreaper.check-interval=1s");
+        Run run = runJar("--demo", "-Ddemo.exit-when-done=true", "-Dreaper.check-interval=1s",
+                "-Dreaper.log.file=reaper.log", "-Dreaper.log.max-size=4KB", "-Dreaper.log.max-files=2");
 
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.output())
@@ -66,6 +67,16 @@ class ReaperJarIT {
         long millis = Long.parseLong(latency.group(1));
         System.out.println("Remediation latency after lease expiry at check-interval=1s: " + millis + " ms");
         assertThat(millis).as("remediation within 2 s of the lease expiring").isLessThanOrEqualTo(2000);
+
+        // and the log went to a file rotated at 4 KB, two old files kept, the newest of them .1
+        Path log = run.workDir().resolve("reaper.log");
+        assertThat(log).exists();
+        assertThat(run.workDir().resolve("reaper.log.1")).exists();
+        assertThat(run.workDir().resolve("reaper.log.2")).exists();
+        assertThat(run.workDir().resolve("reaper.log.3")).doesNotExist();
+        assertThat(Files.size(run.workDir().resolve("reaper.log.1"))).isBetween(4096L, 8192L);
+        assertThat(Files.readString(log) + Files.readString(run.workDir().resolve("reaper.log.1")))
+                .contains("remediation complete");
     }
 
     @Test

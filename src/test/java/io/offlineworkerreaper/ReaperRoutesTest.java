@@ -250,4 +250,39 @@ class ReaperRoutesTest extends ReaperWorld {
         await().atMost(Duration.ofSeconds(5)).until(() -> !slack.posts().isEmpty());
         assertThat(slack.texts().get(0)).contains("Removed offline Alluxio worker " + WORKER_3);
     }
+
+    @Test
+    void should_write_one_json_audit_line_per_action() throws Exception {
+        // given the seed crash, plus a second dead node whose worker still heartbeats
+        Scenario.seedCrash(client, registry);
+        create(client, aNotReadyNode("alluxio-e2e-worker4"));
+        create(client, aWorkerPod("alluxio-worker-577545dc9-w4", "alluxio-e2e-worker4", "10.244.5.5"));
+        registry.registerLiveWorker(CLUSTER, "worker-44444444-0000-0000-0000-000000000004", "10.244.5.5", 30);
+        java.nio.file.Path audit = java.nio.file.Files.createTempDirectory("reaper-audit").resolve("audit.jsonl");
+
+        // when the reaper runs with an audit file
+        startReaper(Map.of("reaper.audit.file", audit.toString(), "reaper.safety.max-unhealthy", "100%"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> !podExists(client, "default", "alluxio-worker-577545dc9-2q7z7"));
+        reaper.awaitCycles(1);
+
+        // then the file holds a JSON line for the removal and one for the refusal, nothing else
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> lines = new java.util.ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(audit)) {
+            lines.add(json.readTree(line));
+        }
+        assertThat(lines).extracting(l -> l.get("action").asText()).containsOnly("removed", "refused");
+        var removed = lines.stream().filter(l -> l.get("action").asText().equals("removed")).toList();
+        assertThat(removed).hasSize(1);
+        assertThat(removed.get(0).get("node").asText()).isEqualTo("alluxio-e2e-worker3");
+        assertThat(removed.get(0).get("pod").asText()).isEqualTo("alluxio-worker-577545dc9-2q7z7");
+        assertThat(removed.get(0).get("namespace").asText()).isEqualTo("default");
+        assertThat(removed.get(0).get("worker_id").asText()).isEqualTo(WORKER_3);
+        assertThat(removed.get(0).get("keys").get(0).asText()).isEqualTo(authorizedKey(CLUSTER, WORKER_3));
+        assertThat(removed.get(0).get("result").asText()).isEqualTo("pod force-deleted");
+        assertThat(removed.get(0).get("dry_run").asBoolean()).isFalse();
+        assertThat(java.time.Instant.parse(removed.get(0).get("timestamp").asText())).isNotNull();
+        assertThat(lines.stream().filter(l -> l.get("action").asText().equals("refused")).findFirst().orElseThrow()
+                .get("result").asText()).startsWith("STILL_HEARTBEATING");
+    }
 }
