@@ -1,5 +1,6 @@
 package io.offlineworkerreaper;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,19 +23,32 @@ public final class Notices {
 
     /** After the etcd keys and the pod are gone (or would be, in dry-run). */
     public Notice removed(Remediation r, PodReaper.Outcome podOutcome, boolean dryRun, long elapsedMillis) {
-        WorkerPod pod = r.pod();
         String keys = r.keys().isEmpty() ? "none registered" : String.join(", ", r.keys());
-        String head = dryRun
-                ? "[DRY-RUN] Would remove offline Alluxio worker " + r.workerIdText()
-                : "Removed offline Alluxio worker " + r.workerIdText();
-        String podLine = dryRun ? "would be force-deleted" : String.valueOf(podOutcome);
-        String text = head + "\n"
-                + "• node: " + pod.node().name() + " (Ready=" + pod.node().readyStatus() + " for "
-                + pod.node().notReadyForText() + ")\n"
-                + "• pod: " + pod.qualifiedName() + " (" + pod.ip() + "): " + podLine + "\n"
-                + "• etcd keys " + (dryRun ? "to delete" : "deleted") + ": " + keys + "\n"
-                + "• took " + elapsedMillis + " ms";
-        return new Notice(dryRun ? Notice.Kind.WOULD_REMOVE : Notice.Kind.REMEDIATED, text);
+        List<Notice.Field> fields = new ArrayList<>(podFields(r));
+        fields.add(new Notice.Field(dryRun ? "Etcd keys to delete" : "Etcd keys deleted", keys));
+        fields.add(new Notice.Field("Pod deletion", dryRun ? "would be force-deleted" : String.valueOf(podOutcome)));
+        fields.add(new Notice.Field("Took", elapsedMillis + " ms"));
+        return dryRun
+                ? Notice.of(Notice.Kind.WOULD_REMOVE, "[DRY-RUN] Would remove offline Alluxio worker " + r.workerIdText(), fields)
+                : Notice.of(Notice.Kind.REMEDIATED, "Removed offline Alluxio worker " + r.workerIdText(), fields);
+    }
+
+    /**
+     * The one message of a cycle's removals: the removal notices among {@code bodies} (the results of the
+     * cycle's split) merged into one, or null when the cycle removed nothing.
+     */
+    public Notice summary(List<?> bodies) {
+        List<Notice> removals = bodies == null ? List.of() : bodies.stream()
+                .filter(Notice.class::isInstance).map(Notice.class::cast)
+                .filter(n -> n.kind() == Notice.Kind.REMEDIATED || n.kind() == Notice.Kind.WOULD_REMOVE)
+                .toList();
+        if (removals.size() <= 1) {
+            return removals.isEmpty() ? null : removals.get(0);
+        }
+        boolean dryRun = removals.get(0).kind() == Notice.Kind.WOULD_REMOVE;
+        return Notice.merge(removals.get(0).kind(), dryRun
+                ? "[DRY-RUN] Would remove " + removals.size() + " offline Alluxio workers"
+                : "Removed " + removals.size() + " offline Alluxio workers", removals);
     }
 
     /** A refusal to act, or null when the same refusal was already announced and still holds. */
@@ -42,19 +56,25 @@ public final class Notices {
         if (!announcements.firstTime(r.announcementKey())) {
             return null;
         }
-        WorkerPod pod = r.pod();
         String why = switch (r.verdict()) {
             case STILL_HEARTBEATING -> "Not removing Alluxio worker " + r.workerIdText() + ": it is still heartbeating";
-            case AMBIGUOUS -> "Not removing any Alluxio worker for pod " + pod.qualifiedName()
+            case AMBIGUOUS -> "Not removing any Alluxio worker for pod " + r.pod().qualifiedName()
                     + ": its address is claimed by several workers";
             case REMOVE -> throw new IllegalArgumentException("a removal is not a refusal");
         };
-        String text = why + "\n"
-                + "• node: " + pod.node().name() + " (Ready=" + pod.node().readyStatus() + " for "
-                + pod.node().notReadyForText() + ")\n"
-                + "• pod: " + pod.qualifiedName() + " (" + pod.ip() + ", " + pod.phase() + ")\n"
-                + "• " + r.detail();
-        return new Notice(Notice.Kind.REFUSED, text);
+        List<Notice.Field> fields = new ArrayList<>(podFields(r));
+        fields.add(new Notice.Field("Phase", r.pod().phase()));
+        return Notice.of(Notice.Kind.REFUSED, why, fields, r.detail());
+    }
+
+    private static List<Notice.Field> podFields(Remediation r) {
+        WorkerPod pod = r.pod();
+        return List.of(
+                new Notice.Field("Node", pod.node().name() + " (Ready=" + pod.node().readyStatus() + " for "
+                        + pod.node().notReadyForText() + ")"),
+                new Notice.Field("Pod", pod.qualifiedName()),
+                new Notice.Field("IP", pod.ip()),
+                new Notice.Field("Worker", r.workerIdText()));
     }
 
     /** A change of the safety breaker, or null when there is nothing new to say. */
@@ -62,19 +82,18 @@ public final class Notices {
         if (!a.changed()) {
             return null;
         }
-        String counts = a.notReady().size() + " of " + a.total() + " nodes are not Ready (limit: " + a.limit() + ")";
+        Notice.Field counts = new Notice.Field("Nodes not Ready",
+                a.notReady().size() + " of " + a.total() + " nodes are not Ready (limit: " + a.limit() + ")");
         return switch (a.state()) {
-            case TRIPPED -> new Notice(Notice.Kind.REFUSED, "Safety breaker open: remediating nothing\n"
-                    + "• " + counts + "\n"
-                    + "• not Ready: " + String.join(", ", a.notReady()) + "\n"
-                    + "• so many nodes at once looks like a network partition or an API-server problem, not dead"
-                    + " nodes: check the control plane and the network; the reaper resumes by itself once the count"
-                    + " is back within the limit (reaper.safety.max-unhealthy)");
-            case COOLING_DOWN -> new Notice(Notice.Kind.RECOVERED, "Safety breaker cleared\n"
-                    + "• " + counts + "\n"
-                    + "• remediation resumes after the cooldown, at " + a.resumeAt() + " (reaper.safety.cooldown)");
-            case CLOSED -> new Notice(Notice.Kind.RECOVERED, "Remediation resumed: the safety breaker is closed\n"
-                    + "• " + counts);
+            case TRIPPED -> Notice.of(Notice.Kind.REFUSED, "Safety breaker open: remediating nothing",
+                    List.of(counts, new Notice.Field("Not Ready", String.join(", ", a.notReady()))),
+                    "so many nodes at once looks like a network partition or an API-server problem, not dead"
+                            + " nodes: check the control plane and the network; the reaper resumes by itself once the"
+                            + " count is back within the limit (reaper.safety.max-unhealthy)");
+            case COOLING_DOWN -> Notice.of(Notice.Kind.RECOVERED, "Safety breaker cleared", List.of(counts),
+                    "remediation resumes after the cooldown, at " + a.resumeAt() + " (reaper.safety.cooldown)");
+            case CLOSED -> Notice.of(Notice.Kind.RECOVERED, "Remediation resumed: the safety breaker is closed",
+                    List.of(counts));
         };
     }
 
@@ -93,12 +112,10 @@ public final class Notices {
             return null;
         }
         Object body = exchange.getIn().getBody();
-        String subject = body instanceof Remediation r
-                ? " for pod " + r.pod().qualifiedName() + " (worker " + r.workerIdText() + ")" : "";
-        String text = "Remediation step " + route + " failed" + subject + ": " + masker.mask(error) + "\n"
-                + "• nothing further was deleted for it in this cycle; the next cycle retries from scratch\n"
-                + "• " + advice(route, error);
-        return new Notice(Notice.Kind.FAILED, text);
+        List<Notice.Field> fields = body instanceof Remediation r ? podFields(r) : List.of();
+        return Notice.of(Notice.Kind.FAILED, "Remediation step " + route + " failed: " + masker.mask(error), fields,
+                "nothing further was deleted for it in this cycle; the next cycle retries from scratch",
+                advice(route, error));
     }
 
     private static String advice(String route, String error) {

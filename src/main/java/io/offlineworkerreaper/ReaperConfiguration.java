@@ -60,14 +60,42 @@ public final class ReaperConfiguration implements CamelConfiguration {
         registry.bind("podReaper", new PodReaper(client));
         registry.bind("notices", new Notices(announcements, masker));
         registry.bind("audit", new AuditLog(settings.auditFile(), settings.dryRun(), masker, Clock.systemUTC()));
+        registry.bind("slackMessages", new SlackMessages(settings.dryRun()));
+        SlackOutbox outbox = new SlackOutbox(new SlackRoute(context), settings.slack().queueSize(),
+                settings.slack().retryFor(), masker);
+        registry.bind("slackOutbox", outbox);
+        closeOnShutdown(context, outbox);
     }
 
-    private static void closeOnShutdown(CamelContext context, KubernetesClient client) {
+    /** Posts through the post-to-slack route and reports its failure, whatever camel-slack did with it. */
+    static final class SlackRoute implements SlackOutbox.Sender {
+        private final CamelContext context;
+        private org.apache.camel.ProducerTemplate template;
+
+        SlackRoute(CamelContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public synchronized void send(Notice notice) throws Exception {
+            if (template == null) {
+                template = context.createProducerTemplate();
+            }
+            // Read the outcome from the exchange once the call returned: camel-slack 4.18 sets a webhook
+            // error only after it signalled completion (CAMEL-23627), which routes' error handling misses.
+            org.apache.camel.Exchange result = template.send("direct:post-to-slack", e -> e.getIn().setBody(notice));
+            if (result.getException() != null) {
+                throw result.getException();
+            }
+        }
+    }
+
+    private static void closeOnShutdown(CamelContext context, AutoCloseable resource) {
         try {
             context.addService(new ServiceSupport() {
                 @Override
-                protected void doStop() {
-                    client.close();
+                protected void doStop() throws Exception {
+                    resource.close();
                 }
             }, true, true);
         } catch (Exception e) {

@@ -73,6 +73,8 @@ public record ReaperSettings(
     public static final String SLACK_TOKEN = "reaper.slack.token";
     public static final String SLACK_CHANNEL = "reaper.slack.channel";
     public static final String SLACK_SERVER_URL = "reaper.slack.server-url";
+    public static final String SLACK_QUEUE_SIZE = "reaper.slack.queue-size";
+    public static final String SLACK_RETRY_FOR = "reaper.slack.retry-for";
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
@@ -219,7 +221,7 @@ public record ReaperSettings(
 
     /** Where notices go besides the log. Secrets are held here and never printed. */
     public record SlackSettings(Optional<String> webhookUrl, Optional<String> token, String channel,
-                                Optional<String> serverUrl) {
+                                Optional<String> serverUrl, int queueSize, Duration retryFor) {
 
         static SlackSettings from(Reader in) {
             Optional<String> webhook = in.optionalUrl(SLACK_WEBHOOK_URL, true);
@@ -234,7 +236,8 @@ public record ReaperSettings(
                 throw new InvalidSettingException(SLACK_CHANNEL, "''",
                         "a channel such as #alluxio-ops when " + SLACK_TOKEN + " is set");
             }
-            return new SlackSettings(webhook, token, channel, server);
+            return new SlackSettings(webhook, token, channel, server, in.integer(SLACK_QUEUE_SIZE, 1, 100_000),
+                    in.duration(SLACK_RETRY_FOR, Duration.ZERO));
         }
 
         public boolean enabled() {
@@ -247,6 +250,8 @@ public record ReaperSettings(
             shown.put(SLACK_TOKEN, token.map(t -> "****").orElse("(not set)"));
             shown.put(SLACK_CHANNEL, channel.isBlank() ? "(not set)" : channel);
             shown.put(SLACK_SERVER_URL, serverUrl.orElse("(Slack)"));
+            shown.put(SLACK_QUEUE_SIZE, String.valueOf(queueSize));
+            shown.put(SLACK_RETRY_FOR, Durations.humanize(retryFor));
             return shown;
         }
 

@@ -24,6 +24,7 @@ abstract class ReaperWorld {
     KubernetesClient client;
     SlackStandIn slack;
     RunningReaper reaper;
+    private int logMark;
 
     @BeforeAll
     static void startEtcd() throws Exception {
@@ -41,6 +42,7 @@ abstract class ReaperWorld {
     void startSlack() throws Exception {
         registry.deletePrefix("/");
         slack = new SlackStandIn();
+        logMark = TestLog.text().length();
     }
 
     @AfterEach
@@ -51,6 +53,11 @@ abstract class ReaperWorld {
         slack.close();
         registry.close();
         registry = new AlluxioRegistry(etcd.clientUrl()); // drops the keep-alives of the test's live workers
+    }
+
+    /** The application log written during this test. */
+    String log() {
+        return TestLog.since(logMark);
     }
 
     void startReaper(Map<String, String> settings) throws Exception {

@@ -6,6 +6,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.sun.net.httpserver.HttpServer;
@@ -13,8 +16,12 @@ import com.sun.net.httpserver.HttpServer;
 /** A local HTTP server standing in for Slack: it records every POST and answers like Slack does. */
 final class SlackStandIn implements AutoCloseable {
 
-    /** One request Slack received. */
-    record Post(String path, String body) {
+    /** One request Slack received, and when. */
+    record Post(String path, String body, long nanoTime, int status) {
+    }
+
+    /** A scripted answer: status and extra headers. */
+    record Answer(int status, Map<String, String> headers) {
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -23,17 +30,25 @@ final class SlackStandIn implements AutoCloseable {
     private final HttpServer server;
     private final List<Post> posts = new CopyOnWriteArrayList<>();
     private volatile int status = 200;
+    private final Queue<Answer> script = new ConcurrentLinkedQueue<>();
 
     SlackStandIn() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
+            String body;
             try (InputStream in = exchange.getRequestBody()) {
-                posts.add(new Post(exchange.getRequestURI().getPath(), new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+                body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             boolean api = exchange.getRequestURI().getPath().startsWith("/api/");
             byte[] answer = (api ? "{\"ok\":true,\"channel\":\"C1\",\"ts\":\"1.1\"}" : "ok").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", api ? "application/json" : "text/plain");
-            exchange.sendResponseHeaders(status, answer.length);
+            Answer scripted = script.poll();
+            if (scripted != null) {
+                scripted.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+            }
+            int answered = scripted != null ? scripted.status() : status;
+            posts.add(new Post(exchange.getRequestURI().getPath(), body, System.nanoTime(), answered));
+            exchange.sendResponseHeaders(answered, answer.length);
             exchange.getResponseBody().write(answer);
             exchange.close();
         });
@@ -43,6 +58,11 @@ final class SlackStandIn implements AutoCloseable {
     /** From now on, answer every post with this HTTP status (Slack down: 500). */
     void answerWith(int httpStatus) {
         this.status = httpStatus;
+    }
+
+    /** The next posts get these answers, in order; then the default status again. */
+    void script(Answer... answers) {
+        script.addAll(List.of(answers));
     }
 
     String baseUrl() {
@@ -58,6 +78,23 @@ final class SlackStandIn implements AutoCloseable {
     }
 
     /** The message text of every webhook post, as a Slack user would read it (JSON decoded). */
+    List<com.fasterxml.jackson.databind.JsonNode> json() {
+        return posts.stream().map(p -> {
+            try {
+                return JSON.readTree(p.body());
+            } catch (java.io.IOException e) {
+                throw new AssertionError("Slack received a body that is not JSON: " + p.body(), e);
+            }
+        }).toList();
+    }
+
+    /** The texts of the posts Slack accepted (200), in order. */
+    List<String> deliveredTexts() {
+        List<String> all = texts();
+        return java.util.stream.IntStream.range(0, posts.size()).filter(i -> posts.get(i).status() == 200)
+                .mapToObj(all::get).toList();
+    }
+
     List<String> texts() {
         return posts.stream().map(p -> {
             try {

@@ -13,6 +13,12 @@ final class TestLog {
     private TestLog() {
     }
 
+    /** What was logged since {@code mark} (a length returned by {@link #text()}.length()). */
+    static String since(int mark) {
+        String all = text();
+        return mark <= all.length() ? all.substring(mark) : all;
+    }
+
     static String text() {
         try {
             return Files.exists(FILE) ? Files.readString(FILE) : "";
