@@ -1,6 +1,8 @@
 package io.offlineworkerreaper;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,13 +13,26 @@ import java.util.Map;
 public final class Announcements {
 
     private final Map<String, Long> lastSeenInCycle = new HashMap<>();
+    private final List<String> clearedLastCycle = new ArrayList<>();
     private long cycle;
 
     /** Called once at the start of every cycle; returns the cycle's number, counting from 1. */
     public synchronized long newCycle() {
         cycle++;
-        lastSeenInCycle.values().removeIf(seen -> seen < cycle - 1);
+        clearedLastCycle.clear();
+        lastSeenInCycle.entrySet().removeIf(e -> {
+            boolean cleared = e.getValue() < cycle - 1;
+            if (cleared) {
+                clearedLastCycle.add(e.getKey());
+            }
+            return cleared;
+        });
         return cycle;
+    }
+
+    /** The conditions forgotten when this cycle started: they were not seen during the whole last cycle. */
+    public synchronized List<String> cleared() {
+        return List.copyOf(clearedLastCycle);
     }
 
     /** The number of the current cycle (0 before the first). */

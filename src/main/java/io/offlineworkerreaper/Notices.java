@@ -13,6 +13,8 @@ import org.apache.camel.Exchange;
  */
 public final class Notices {
 
+    private static final String FAILED = "failed:";
+
     private final Announcements announcements;
     private final SecretMasker masker;
 
@@ -97,6 +99,18 @@ public final class Notices {
         };
     }
 
+    /** Failures announced earlier that did not happen during the whole last cycle, or null when none. */
+    public Notice recovered() {
+        List<String> steps = announcements.cleared().stream().filter(c -> c.startsWith(FAILED))
+                .map(c -> c.substring(FAILED.length(), c.indexOf(':', FAILED.length()))).distinct().sorted().toList();
+        if (steps.isEmpty()) {
+            return null;
+        }
+        return Notice.of(Notice.Kind.RECOVERED, "Recovered: " + String.join(", ", steps) + " works again",
+                List.of(new Notice.Field("Steps", String.join(", ", steps))),
+                "the last cycle completed without the failure announced earlier");
+    }
+
     /** The failure of this exchange for the log: root cause, with every secret masked. */
     public String maskedError(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
@@ -108,7 +122,7 @@ public final class Notices {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String route = Optional.ofNullable(exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class)).orElse("?");
         String error = cause == null ? "unknown error" : rootMessage(cause);
-        if (!announcements.firstTime("failed:" + route + ":" + (cause == null ? "" : cause.getClass().getName()))) {
+        if (!announcements.firstTime(FAILED + route + ":" + (cause == null ? "" : cause.getClass().getName()))) {
             return null;
         }
         Object body = exchange.getIn().getBody();

@@ -48,12 +48,14 @@ class EtcdOutageTest {
                 // when etcd is back
                 etcd.restart();
 
-                // then a later cycle completes the remediation
+                // then a later cycle completes the remediation, and the recovery is announced
                 try (AlluxioRegistry registry = new AlluxioRegistry(etcd.clientUrl())) {
                     await().atMost(Duration.ofSeconds(30)).until(() ->
                             !podExists(client, "default", "alluxio-worker-577545dc9-2q7z7")
                                     && !registry.exists(authorizedKey(CLUSTER, WORKER_3)));
                 }
+                await().atMost(Duration.ofSeconds(10)).until(() -> slack.texts().stream()
+                        .anyMatch(t -> t.startsWith("Recovered: find-offline-workers works again")));
             }
         }
     }

@@ -69,4 +69,24 @@ class NoticesTest {
                 .doesNotContain("sekr3t");
         assertThat(notices.failed(exchange)).as("the same failure again in the same cycle").isNull();
     }
+
+    @Test
+    void should_announce_a_failure_once_and_its_recovery_after_a_clean_cycle() {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new java.io.IOException("refused"));
+        exchange.setProperty(Exchange.FAILURE_ROUTE_ID, "call-etcd");
+        announcements.newCycle();
+        assertThat(notices.failed(exchange)).isNotNull();
+        announcements.newCycle();
+        assertThat(notices.recovered()).as("still failing a cycle ago").isNull();
+        assertThat(notices.failed(exchange)).isNull();
+        announcements.newCycle(); // the previous cycle had the failure
+        assertThat(notices.recovered()).isNull();
+        announcements.newCycle(); // a whole cycle without it
+
+        Notice recovered = notices.recovered();
+
+        assertThat(recovered.kind()).isEqualTo(Notice.Kind.RECOVERED);
+        assertThat(recovered.title()).isEqualTo("Recovered: call-etcd works again");
+    }
 }
