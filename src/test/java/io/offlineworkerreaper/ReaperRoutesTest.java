@@ -287,4 +287,23 @@ class ReaperRoutesTest extends ReaperWorld {
         assertThat(lines.stream().filter(l -> l.get("action").asText().equals("refused")).findFirst().orElseThrow()
                 .get("result").asText()).startsWith("STILL_HEARTBEATING");
     }
+
+    @Test
+    void should_delete_exactly_the_workers_keys_not_those_they_prefix() throws Exception {
+        // given a dead worker with a legacy id that prefixes a live worker's id
+        create(client, Scenario.aReadyNode("alluxio-e2e-worker"), Scenario.aReadyNode("alluxio-e2e-worker2"),
+                aNotReadyNode("alluxio-e2e-worker3"));
+        create(client, aWorkerPod("alluxio-worker-577545dc9-2q7z7", "alluxio-e2e-worker3", "10.244.4.5"));
+        registry.authorize(CLUSTER, "worker-1", "10.244.4.5");
+        registry.registerLiveWorker(CLUSTER, "worker-10", "10.244.1.14", 30);
+
+        // when the reaper removes worker-1
+        startReaper(Map.of());
+        await().atMost(Duration.ofSeconds(20)).until(() -> !registry.exists(authorizedKey(CLUSTER, "worker-1")));
+        reaper.awaitCycles(1);
+
+        // then worker-10 is untouched
+        assertThat(registry.read("/")).containsOnlyKeys(authorizedKey(CLUSTER, "worker-10"),
+                heartbeatKey(CLUSTER, "worker-10"));
+    }
 }
