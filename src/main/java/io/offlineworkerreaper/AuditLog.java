@@ -26,17 +26,23 @@ public final class AuditLog {
     private final Optional<Path> file;
     private final boolean dryRun;
     private final SecretMasker masker;
+    private final Announcements announcements;
     private final Clock clock;
 
-    public AuditLog(Optional<Path> file, boolean dryRun, SecretMasker masker, Clock clock) {
+    public AuditLog(Optional<Path> file, boolean dryRun, SecretMasker masker, Announcements announcements,
+                    Clock clock) {
         this.file = file;
         this.dryRun = dryRun;
         this.masker = masker;
+        this.announcements = announcements;
         this.clock = clock;
     }
 
-    /** A worker removed (or, in dry-run, that would be). */
+    /** A worker removed (or, in dry-run, that would be: once while it lasts, not every cycle). */
     public void removed(Remediation r, PodReaper.Outcome podOutcome) {
+        if (dryRun && !announcements.firstTime("audit-would-remove:" + r.announcementKey())) {
+            return;
+        }
         write(line(dryRun ? "would-remove" : "removed", r)
                 .put("result", dryRun ? "dry-run: nothing deleted" : "pod " + podOutcome));
     }

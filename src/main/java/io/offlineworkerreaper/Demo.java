@@ -44,6 +44,7 @@ public final class Demo {
     // node-monitor grace period: the demo shows the reaper waiting for the lease, then acting.
     static final long LEASE_TTL_SECONDS = 5;
     static final Duration CRASH_AFTER = Duration.ofSeconds(10);
+    static final Duration DRY_RUN_WATCH = Duration.ofSeconds(5);
 
     private Demo() {
     }
@@ -57,6 +58,7 @@ public final class Demo {
         }
         Map<String, String> overrides = new HashMap<>(userOverrides);
         boolean exitWhenDone = Boolean.parseBoolean(overrides.remove(EXIT_WHEN_DONE));
+        boolean dryRun = Boolean.parseBoolean(overrides.getOrDefault("reaper.dry-run", System.getenv("REAPER_DRY_RUN")));
         MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
         Path workDir = Files.createTempDirectory("offline-worker-reaper-demo");
         KubernetesMockServer api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
@@ -87,7 +89,7 @@ public final class Demo {
             LOG.info("DEMO: 3 nodes with one Alluxio worker each; node {} will crash in {}s", DEAD_NODE,
                     CRASH_AFTER.toSeconds());
             Main main = Reaper.create(settings, client);
-            scenario.schedule(() -> crashAndWatch(client, workers, main, exitWhenDone),
+            scenario.schedule(() -> crashAndWatch(client, workers, main, exitWhenDone, dryRun),
                     CRASH_AFTER.toMillis(), TimeUnit.MILLISECONDS);
             return main.run(new String[0]);
         } finally {
@@ -122,7 +124,7 @@ public final class Demo {
     }
 
     private static void crashAndWatch(NamespacedKubernetesClient client, AlluxioRegistry workers, Main main,
-                                      boolean exitWhenDone) {
+                                      boolean exitWhenDone, boolean dryRun) {
         try {
             Instant crash = Instant.now();
             client.nodes().withName(DEAD_NODE).edit(n -> {
@@ -142,6 +144,13 @@ public final class Demo {
                             Duration.between(crash, leaseExpired).toMillis());
                 }
                 boolean podGone = client.pods().inNamespace("default").withName(DEAD_POD).get() == null;
+                if (dryRun && leaseExpired != null
+                        && Duration.between(leaseExpired, Instant.now()).compareTo(DRY_RUN_WATCH) > 0) {
+                    LOG.warn("DEMO (dry-run): {} after the lease expired, pod {} {} and worker key {}: the reaper"
+                                    + " only said what it would remove", Durations.humanize(DRY_RUN_WATCH), DEAD_POD,
+                            podGone ? "is GONE" : "is still there", workers.exists(authorizedKey) ? "still there" : "GONE");
+                    break;
+                }
                 if (leaseExpired != null && podGone && !workers.exists(authorizedKey)) {
                     Instant done = Instant.now();
                     LOG.warn("DEMO: remediation complete: pod {} and worker {} removed {} ms after the lease expired"

@@ -23,8 +23,14 @@ public final class Notices {
         this.masker = masker;
     }
 
-    /** After the etcd keys and the pod are gone (or would be, in dry-run). */
+    /**
+     * After the etcd keys and the pod are gone; in dry-run, what would have gone, announced once while it
+     * lasts (null after that), since in dry-run the same worker comes back every cycle.
+     */
     public Notice removed(Remediation r, PodReaper.Outcome podOutcome, boolean dryRun, long elapsedMillis) {
+        if (dryRun && !announcements.firstTime("would-remove:" + r.announcementKey())) {
+            return null;
+        }
         String keys = r.keys().isEmpty() ? "none registered" : String.join(", ", r.keys());
         List<Notice.Field> fields = new ArrayList<>(podFields(r));
         fields.add(new Notice.Field(dryRun ? "Etcd keys to delete" : "Etcd keys deleted", keys));

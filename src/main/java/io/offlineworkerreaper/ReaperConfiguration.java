@@ -59,7 +59,8 @@ public final class ReaperConfiguration implements CamelConfiguration {
         registry.bind("remediationPlanner", new RemediationPlanner(settings.requireLeaseExpired()));
         registry.bind("podReaper", new PodReaper(client));
         registry.bind("notices", new Notices(announcements, masker));
-        registry.bind("audit", new AuditLog(settings.auditFile(), settings.dryRun(), masker, Clock.systemUTC()));
+        registry.bind("audit", new AuditLog(settings.auditFile(), settings.dryRun(), masker, announcements,
+                Clock.systemUTC()));
         registry.bind("slackMessages", new SlackMessages(settings.dryRun()));
         SlackOutbox outbox = new SlackOutbox(new SlackRoute(context), settings.slack().queueSize(),
                 settings.slack().retryFor(), masker);

@@ -103,4 +103,16 @@ class ReaperJarIT {
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.output()).contains("Invalid setting reaper.nodes.not-ready-for=soon", "REAPER_NODES_NOT_READY_FOR");
     }
+
+    @Test
+    void should_run_the_demo_in_dry_run_and_delete_nothing() throws Exception {
+        Run run = runJar("--demo", "-Ddemo.exit-when-done=true", "-Dreaper.check-interval=1s", "-Dreaper.dry-run=true");
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.output()).contains("DRY-RUN: nothing will be deleted",
+                "[DRY-RUN] Would remove offline Alluxio worker " + Demo.DEAD_WORKER,
+                "pod " + Demo.DEAD_POD + " is still there and worker key still there");
+        assertThat(run.output().split("\\[DRY-RUN\\] Would remove offline Alluxio worker", -1))
+                .as("announced once, not every cycle").hasSize(2);
+    }
 }
