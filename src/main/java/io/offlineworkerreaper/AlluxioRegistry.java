@@ -59,13 +59,13 @@ public final class AlluxioRegistry implements AutoCloseable {
 
     /** The permanent /DHT/<cluster>/AUTHORIZED/<id> key. */
     public void authorize(String cluster, String workerId, String host) {
-        put("/DHT/" + cluster + "/AUTHORIZED/" + workerId, workerValue(workerId, host));
+        put(AlluxioKeys.authorizedKey(cluster, workerId), workerValue(workerId, host));
     }
 
     /** The lease-bound /ServiceDiscovery/<cluster>/<id> key, kept alive until {@link #stopHeartbeat}. */
     public void heartbeat(String cluster, String workerId, String host, long leaseTtlSeconds) {
         long lease = await(client.getLeaseClient().grant(leaseTtlSeconds)).getID();
-        await(client.getKVClient().put(bytes("/ServiceDiscovery/" + cluster + "/" + workerId),
+        await(client.getKVClient().put(bytes(AlluxioKeys.heartbeatKey(cluster, workerId)),
                 bytes(workerValue(workerId, host)), PutOption.builder().withLeaseId(lease).build()));
         heartbeats.put(workerId, client.getLeaseClient().keepAlive(lease, new StreamObserver<>() {
             @Override

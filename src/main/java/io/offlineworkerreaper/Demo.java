@@ -134,8 +134,8 @@ public final class Demo {
             workers.stopHeartbeat(DEAD_WORKER);
             LOG.warn("DEMO: node {} crashed: Ready=Unknown, worker {} stopped renewing its etcd lease",
                     DEAD_NODE, DEAD_WORKER);
-            String heartbeatKey = "/ServiceDiscovery/" + CLUSTER + "/" + DEAD_WORKER;
-            String authorizedKey = "/DHT/" + CLUSTER + "/AUTHORIZED/" + DEAD_WORKER;
+            String heartbeatKey = AlluxioKeys.heartbeatKey(CLUSTER, DEAD_WORKER);
+            String authorizedKey = AlluxioKeys.authorizedKey(CLUSTER, DEAD_WORKER);
             Instant leaseExpired = null;
             while (true) {
                 if (leaseExpired == null && !workers.exists(heartbeatKey)) {

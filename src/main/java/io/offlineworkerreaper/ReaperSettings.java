@@ -118,12 +118,12 @@ public record ReaperSettings(
 
     /** The etcd prefix of the workers' permanent registrations, with its trailing slash. */
     public String authorizedPrefix() {
-        return "/DHT/" + clusterName + "/AUTHORIZED/";
+        return AlluxioKeys.authorizedPrefix(clusterName);
     }
 
     /** The etcd prefix of the workers' lease-bound heartbeats, with its trailing slash. */
     public String serviceDiscoveryPrefix() {
-        return "/ServiceDiscovery/" + clusterName + "/";
+        return AlluxioKeys.heartbeatPrefix(clusterName);
     }
 
     /** The label selector as kubectl prints it, e.g. {@code app=alluxio,role=alluxio-worker}. */
