@@ -44,7 +44,6 @@ public final class SlackOutbox implements AutoCloseable {
         this.masker = masker;
         this.worker = new Thread(this::deliverForever, "slack-outbox");
         this.worker.setDaemon(true);
-        this.worker.start();
     }
 
     /** Queues a notice for Slack; never blocks. */
@@ -59,6 +58,9 @@ public final class SlackOutbox implements AutoCloseable {
                     masker.mask(oldest.text()));
         }
         queue.addLast(notice);
+        if (worker.getState() == Thread.State.NEW) {
+            worker.start(); // on the first notice: with Slack off there is none, and no thread
+        }
         notifyAll();
     }
 
