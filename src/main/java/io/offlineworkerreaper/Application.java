@@ -20,9 +20,12 @@ public final class Application {
     public static int run(String[] args) {
         Map<String, String> overrides = new LinkedHashMap<>();
         boolean demo = false;
+        boolean once = false;
         for (String arg : args) {
             if (arg.equals("--demo")) {
                 demo = true;
+            } else if (arg.equals("--once")) {
+                once = true;
             } else if (arg.startsWith("-D") && arg.contains("=")) {
                 overrides.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
             } else if (arg.equals("--help") || arg.equals("-h")) {
@@ -35,8 +38,15 @@ public final class Application {
         }
         try {
             LogFileSettings.apply(overrides); // before anything logs: log4j2 reads them once, at its start
+            if (demo && once) {
+                System.err.println("offline-worker-reaper: --demo and --once cannot be combined\n" + usage());
+                return 2;
+            }
             if (demo) {
                 return Demo.run(overrides);
+            }
+            if (once) {
+                return Once.run(Reaper.create(Once.settings(overrides), null));
             }
             return Reaper.create(overrides, null).run(new String[0]);
         } catch (Exception e) {
@@ -61,8 +71,10 @@ public final class Application {
 
     static String usage() {
         return """
-                usage: java -jar offline-worker-reaper.jar [--demo] [-Dkey=value ...]
+                usage: java -jar offline-worker-reaper.jar [--demo | --once] [-Dkey=value ...]
                   --demo         run against a built-in emulated cluster and a local etcd (needs etcd on PATH)
+                  --once         run one cycle and exit (for a CronJob): 0 nothing to do or all done,
+                                 1 a step failed, 4 the safety breaker refused to act
                   -Dkey=value    override a setting, e.g. -Dreaper.dry-run=true (see config/application.properties)
                 Settings are also read from environment variables: reaper.check-interval -> REAPER_CHECK_INTERVAL.""";
     }

@@ -3,6 +3,8 @@ package io.offlineworkerreaper;
 import java.time.Clock;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.etcd3.Etcd3Component;
@@ -49,6 +51,30 @@ public final class ReaperConfiguration implements CamelConfiguration {
 
         Announcements announcements = new Announcements();
         SecretMasker masker = SecretMasker.of(settings);
+
+        // One Prometheus registry for Camel's metrics and the reaper's: camel-micrometer-prometheus reuses the
+        // bean named metricsRegistry and serves it under /observe/metrics on the management port.
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.bind("metricsRegistry", meters);
+        ReaperMetrics metrics = new ReaperMetrics(meters, Clock.systemUTC());
+        registry.bind("metrics", metrics);
+        CycleTracker cycles = new CycleTracker(metrics);
+        context.getManagementStrategy().addEventNotifier(cycles);
+        registry.bind("cycles", cycles);
+        KubernetesEvents events = new KubernetesEvents(client, settings.kubernetesEvents(),
+                settings.leaderElection().enabled() ? settings.leaderElection().podName() : "standalone",
+                Clock.systemUTC(), metrics);
+        AuditLog audit = new AuditLog(settings.auditFile(), settings.dryRun(), masker, announcements,
+                Clock.systemUTC());
+        registry.bind("outcomes", new Outcomes(audit, metrics, events, cycles, settings.dryRun()));
+        registry.bind("connectivity", connectivity(context, client, settings, masker));
+        try {
+            registry.bind("leadership", Leadership.install(context, settings.leaderElection(), client));
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot set up leader election", e);
+        }
+        registry.bind("leaderGauge", Leadership.gauge(metrics));
+
         registry.bind("settings", settings);
         registry.bind("announcements", announcements);
         registry.bind("nodeReadiness",
@@ -59,13 +85,37 @@ public final class ReaperConfiguration implements CamelConfiguration {
         registry.bind("remediationPlanner", new RemediationPlanner(settings.requireLeaseExpired()));
         registry.bind("podReaper", new PodReaper(client));
         registry.bind("notices", new Notices(announcements, masker));
-        registry.bind("audit", new AuditLog(settings.auditFile(), settings.dryRun(), masker, announcements,
-                Clock.systemUTC()));
         registry.bind("slackMessages", new SlackMessages(settings.dryRun()));
         SlackOutbox outbox = new SlackOutbox(new SlackRoute(context), settings.slack().queueSize(),
-                settings.slack().retryFor(), masker);
+                settings.slack().retryFor(), masker, metrics);
         registry.bind("slackOutbox", outbox);
         closeOnShutdown(context, outbox);
+    }
+
+    /** Readiness: one cheap call to the API server (a node list of one) and one to etcd (a read of one key). */
+    private static ConnectivityCheck connectivity(CamelContext context, KubernetesClient client,
+                                                  ReaperSettings settings, SecretMasker masker) {
+        ConnectivityCheck.Probe api = () -> client.nodes()
+                .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1L).build());
+        ConnectivityCheck.Probe etcd = new ConnectivityCheck.Probe() {
+            private org.apache.camel.ProducerTemplate template;
+
+            @Override
+            public synchronized void run() throws Exception {
+                if (template == null) {
+                    template = context.createProducerTemplate();
+                }
+                org.apache.camel.Exchange result = template.send("direct:call-etcd", e -> {
+                    e.getIn().setHeader("CamelEtcdAction", "get");
+                    e.getIn().setHeader("CamelEtcdPath", settings.authorizedPrefix());
+                    e.getIn().setHeader("CamelEtcdIsPrefix", false);
+                });
+                if (result.getException() != null) {
+                    throw result.getException();
+                }
+            }
+        };
+        return new ConnectivityCheck(api, etcd, masker);
     }
 
     /** Posts through the post-to-slack route and reports its failure, whatever camel-slack did with it. */

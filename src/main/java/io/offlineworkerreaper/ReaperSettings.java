@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
  * @param safety                 the circuit breaker and the per-cycle cap
  * @param auditFile              where the JSON audit log goes, if anywhere
  * @param slack                  where notices go besides the log
+ * @param kubernetesEvents       record a Kubernetes Event for every remediation and refusal
+ * @param leaderElection         leader election among replicas
  */
 public record ReaperSettings(
         Duration checkInterval,
@@ -47,7 +49,9 @@ public record ReaperSettings(
         Duration kubernetesTimeout,
         Safety safety,
         Optional<java.nio.file.Path> auditFile,
-        SlackSettings slack) {
+        SlackSettings slack,
+        boolean kubernetesEvents,
+        LeaderElectionSettings leaderElection) {
 
     public static final String CHECK_INTERVAL = "reaper.check-interval";
     public static final String NOT_READY_FOR = "reaper.nodes.not-ready-for";
@@ -65,6 +69,7 @@ public record ReaperSettings(
     public static final String ETCD_KEY_FILE = "reaper.etcd.tls.key-file";
     public static final String NODES_SELECTOR = "reaper.nodes.selector";
     public static final String KUBERNETES_TIMEOUT = "reaper.kubernetes.timeout";
+    public static final String KUBERNETES_EVENTS = "reaper.kubernetes.events";
     public static final String MAX_UNHEALTHY = "reaper.safety.max-unhealthy";
     public static final String MAX_PODS_PER_CYCLE = "reaper.safety.max-pods-per-cycle";
     public static final String COOLDOWN = "reaper.safety.cooldown";
@@ -108,7 +113,9 @@ public record ReaperSettings(
                 in.duration(KUBERNETES_TIMEOUT, Duration.ofMillis(100)),
                 Safety.from(in),
                 in.writableFile(AUDIT_FILE),
-                SlackSettings.from(in));
+                SlackSettings.from(in),
+                in.bool(KUBERNETES_EVENTS),
+                LeaderElectionSettings.from(in, Optional.ofNullable(System.getenv("HOSTNAME"))));
     }
 
     /** The environment variable that overrides a key: {@code reaper.check-interval} -> {@code REAPER_CHECK_INTERVAL}. */
@@ -147,11 +154,13 @@ public record ReaperSettings(
         shown.putAll(etcdSecurity.describe());
         shown.put(NODES_SELECTOR, nodesSelector.toString());
         shown.put(KUBERNETES_TIMEOUT, Durations.humanize(kubernetesTimeout));
+        shown.put(KUBERNETES_EVENTS, String.valueOf(kubernetesEvents));
         shown.put(MAX_UNHEALTHY, safety.maxUnhealthy().toString());
         shown.put(MAX_PODS_PER_CYCLE, String.valueOf(safety.maxPodsPerCycle()));
         shown.put(COOLDOWN, Durations.humanize(safety.cooldown()));
         shown.put(AUDIT_FILE, auditFile.map(Object::toString).orElse("(off)"));
         shown.putAll(slack.describe());
+        shown.putAll(leaderElection.describe());
         return shown;
     }
 

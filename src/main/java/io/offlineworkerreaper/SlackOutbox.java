@@ -32,13 +32,16 @@ public final class SlackOutbox implements AutoCloseable {
     private final int capacity;
     private final Duration retryFor;
     private final SecretMasker masker;
+    private final ReaperMetrics metrics;
     private final Deque<Notice> queue = new ArrayDeque<>();
     private final Thread worker;
     private int dropped;
+    private boolean delivering;
     private volatile boolean running = true;
 
-    public SlackOutbox(Sender sender, int capacity, Duration retryFor, SecretMasker masker) {
+    public SlackOutbox(Sender sender, int capacity, Duration retryFor, SecretMasker masker, ReaperMetrics metrics) {
         this.sender = sender;
+        this.metrics = metrics;
         this.capacity = capacity;
         this.retryFor = retryFor;
         this.masker = masker;
@@ -54,6 +57,7 @@ public final class SlackOutbox implements AutoCloseable {
         if (queue.size() >= capacity) {
             Notice oldest = queue.pollFirst();
             dropped++;
+            metrics.slackDropped();
             LOG.error("Slack queue full ({} notices): dropped the oldest, undelivered: {}", capacity,
                     masker.mask(oldest.text()));
         }
@@ -69,10 +73,28 @@ public final class SlackOutbox implements AutoCloseable {
         return queue.size();
     }
 
+    /**
+     * Waits until every queued notice was delivered or given up, for at most {@code timeout} ({@code --once}
+     * uses it before exiting). Returns whether the queue is idle.
+     */
+    public synchronized boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long until = System.nanoTime() + timeout.toNanos();
+        while ((delivering || !queue.isEmpty()) && System.nanoTime() < until) {
+            TimeUnit.NANOSECONDS.timedWait(this, Math.max(1, until - System.nanoTime()));
+        }
+        return !delivering && queue.isEmpty();
+    }
+
+    private synchronized void done() {
+        delivering = false;
+        notifyAll();
+    }
+
     private synchronized Notice next() throws InterruptedException {
         while (queue.isEmpty()) {
             wait();
         }
+        delivering = true;
         Notice notice = queue.pollFirst();
         if (dropped > 0) {
             notice = new Notice(notice.kind(), notice.title(), notice.sections(), append(notice,
@@ -91,7 +113,11 @@ public final class SlackOutbox implements AutoCloseable {
     private void deliverForever() {
         try {
             while (running) {
-                deliver(next());
+                try {
+                    deliver(next());
+                } finally {
+                    done();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -106,6 +132,7 @@ public final class SlackOutbox implements AutoCloseable {
                 sender.send(notice);
                 LOG.info("Notice posted to Slack{}: {}", attempt > 1 ? " (attempt " + attempt + ")" : "",
                         notice.title());
+                metrics.slackDelivered();
                 return;
             } catch (InterruptedException e) {
                 throw e;
@@ -117,6 +144,7 @@ public final class SlackOutbox implements AutoCloseable {
                     LOG.error("Slack notice undelivered after {} attempt(s) ({}): {}", attempt,
                             failure.retry() ? "retried for " + Durations.humanize(retryFor) : "Slack refused it: " + error,
                             masker.mask(notice.text()));
+                    metrics.slackUndelivered();
                     return;
                 }
                 LOG.warn("Slack post failed (attempt {}{}), retrying in {}: {}", attempt,

@@ -1,16 +1,25 @@
 package io.offlineworkerreaper;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 class SlackOutboxTest {
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final ReaperMetrics metrics = new ReaperMetrics(meters, Clock.systemUTC());
+
+    private double count(String result) {
+        return meters.get("reaper.slack.notices").tag("result", result).counter().count();
+    }
 
     private static Notice notice(String title) {
         return Notice.of(Notice.Kind.REFUSED, title, List.of());
@@ -28,7 +37,7 @@ class SlackOutboxTest {
                 throw new java.io.IOException("connection refused");
             }
             delivered.add(n);
-        }, 2, Duration.ofMinutes(1), new SecretMasker(List.of()))) {
+        }, 2, Duration.ofMinutes(1), new SecretMasker(List.of()), metrics)) {
 
             // when four notices come while the first is being retried
             outbox.offer(notice("first"));
@@ -44,6 +53,10 @@ class SlackOutboxTest {
             assertThat(delivered).extracting(Notice::title).containsExactly("first", "third", "fourth");
             assertThat(delivered.get(1).text()).contains("1 older notice(s) were dropped while Slack was unreachable");
             assertThat(delivered.get(2).notes()).isEmpty();
+            assertThat(outbox.awaitIdle(Duration.ofSeconds(5))).isTrue();
+            assertThat(count("delivered")).isEqualTo(3);
+            assertThat(count("dropped")).isEqualTo(1);
+            assertThat(count("undelivered")).isZero();
         }
     }
 
@@ -56,12 +69,15 @@ class SlackOutboxTest {
                 throw new IllegalStateException("Error POSTing to Slack API: WebhookResponse(code=400, message=, "
                         + "headers={}, body=invalid_blocks)");
             }
-        }, 10, Duration.ofMinutes(1), new SecretMasker(List.of()))) {
+        }, 10, Duration.ofMinutes(1), new SecretMasker(List.of()), metrics)) {
             outbox.offer(notice("bad"));
             outbox.offer(notice("good"));
 
             await().atMost(Duration.ofSeconds(5)).until(() -> attempts.contains("good"));
             assertThat(attempts).containsExactly("bad", "good");
+            assertThat(outbox.awaitIdle(Duration.ofSeconds(5))).isTrue();
+            assertThat(count("undelivered")).isEqualTo(1);
+            assertThat(count("delivered")).isEqualTo(1);
         }
     }
 }

@@ -1,0 +1,149 @@
+package io.offlineworkerreaper;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The reaper's own Prometheus metrics, next to Camel's, under {@code /observe/metrics}:
+ * <ul>
+ * <li>{@code reaper_remediations_total{result}}: removed, would_remove (dry-run), refused, failed</li>
+ * <li>{@code reaper_not_ready_nodes}: nodes NotReady in the last cycle (among those considered)</li>
+ * <li>{@code reaper_breaker_open}: 1 while the safety breaker holds remediation (open or cooling down)</li>
+ * <li>{@code reaper_cycle_duration_seconds}: histogram of cycle wall time</li>
+ * <li>{@code reaper_call_errors_total{target}}: failed calls to etcd or the Kubernetes API, after retries</li>
+ * <li>{@code reaper_slack_notices_total{result}}: delivered, undelivered, dropped</li>
+ * <li>{@code reaper_last_successful_cycle_timestamp_seconds}: end of the last cycle without a failure</li>
+ * <li>{@code reaper_leader}: 1 while this replica remediates (always 1 without leader election)</li>
+ * </ul>
+ */
+public final class ReaperMetrics {
+
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final AtomicInteger notReadyNodes = new AtomicInteger();
+    private final AtomicInteger breakerOpen = new AtomicInteger();
+    private final AtomicInteger leader = new AtomicInteger();
+    private final AtomicLong lastSuccessMillis = new AtomicLong();
+    private final Timer cycleDuration;
+
+    public ReaperMetrics(MeterRegistry registry, Clock clock) {
+        this.registry = registry;
+        this.clock = clock;
+        Gauge.builder("reaper.not.ready.nodes", notReadyNodes, AtomicInteger::get)
+                .description("Nodes NotReady in the last cycle, among those considered").register(registry);
+        Gauge.builder("reaper.breaker.open", breakerOpen, AtomicInteger::get)
+                .description("1 while the safety breaker holds remediation (open or cooling down)").register(registry);
+        Gauge.builder("reaper.leader", leader, AtomicInteger::get)
+                .description("1 while this replica is the one that remediates").register(registry);
+        Gauge.builder("reaper.last.successful.cycle.timestamp", lastSuccessMillis, ms -> ms.get() / 1000.0)
+                .baseUnit("seconds").description("Unix time at which the last cycle without a failure ended")
+                .register(registry);
+        cycleDuration = Timer.builder("reaper.cycle.duration").description("Wall time of one cycle")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(5))
+                .maximumExpectedValue(Duration.ofMinutes(2)).register(registry);
+        for (String result : new String[] {"removed", "would_remove", "refused", "failed"}) {
+            remediations(result); // present at 0 from the start, so that rate() and alerts work at once
+        }
+        for (String target : new String[] {"etcd", "kubernetes"}) {
+            callErrors(target);
+        }
+        for (String result : new String[] {"delivered", "undelivered", "dropped"}) {
+            slack(result);
+        }
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    void removed(boolean dryRun) {
+        remediations(dryRun ? "would_remove" : "removed").increment();
+    }
+
+    void refused() {
+        remediations("refused").increment();
+    }
+
+    /** A failed step: one failed remediation when it was about a worker, and an error by what was called. */
+    void failed(boolean aboutAWorker, Throwable cause, String routeId) {
+        if (aboutAWorker) {
+            remediations("failed").increment();
+        }
+        String target = target(cause, routeId);
+        if (target != null) {
+            callErrors(target).increment();
+        }
+    }
+
+    void nodes(int notReady, boolean breakerHolds) {
+        notReadyNodes.set(notReady);
+        breakerOpen.set(breakerHolds ? 1 : 0);
+    }
+
+    void leader(boolean leading) {
+        leader.set(leading ? 1 : 0);
+    }
+
+    void cycleEnded(Duration took, boolean success) {
+        cycleDuration.record(took);
+        if (success) {
+            lastSuccessMillis.set(clock.millis());
+        }
+    }
+
+    void slackDelivered() {
+        slack("delivered").increment();
+    }
+
+    void slackUndelivered() {
+        slack("undelivered").increment();
+    }
+
+    void slackDropped() {
+        slack("dropped").increment();
+    }
+
+    /** What a failure was a call to: etcd, kubernetes, or null when neither (a bug, a bad value). */
+    static String target(Throwable cause, String routeId) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof KubernetesClientException) {
+                return "kubernetes";
+            }
+            String type = t.getClass().getName();
+            if (type.startsWith("io.grpc.") || type.startsWith("io.etcd.")) {
+                return "etcd";
+            }
+        }
+        if (routeId == null) {
+            return null;
+        }
+        return switch (routeId) {
+            case "call-etcd", "remove-worker-keys" -> "etcd";
+            case "check-nodes", "delete-worker-pod" -> "kubernetes";
+            default -> null;
+        };
+    }
+
+    private Counter remediations(String result) {
+        return Counter.builder("reaper.remediations").tag("result", result)
+                .description("Worker remediations by result").register(registry);
+    }
+
+    private Counter callErrors(String target) {
+        return Counter.builder("reaper.call.errors").tag("target", target)
+                .description("Calls to etcd or the Kubernetes API that failed after retries").register(registry);
+    }
+
+    private Counter slack(String result) {
+        return Counter.builder("reaper.slack.notices").tag("result", result)
+                .description("Notices for Slack by result").register(registry);
+    }
+}
