@@ -3,6 +3,7 @@ package io.offlineworkerreaper;
 import java.time.Clock;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -54,8 +55,11 @@ public final class ReaperConfiguration implements CamelConfiguration {
 
         // One Prometheus registry for Camel's metrics and the reaper's: camel-micrometer-prometheus reuses the
         // bean named metricsRegistry and serves it under /observe/metrics on the management port.
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        registry.bind("metricsRegistry", meters);
+        MeterRegistry meters = registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        if (meters == null) {
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.bind("metricsRegistry", meters);
+        }
         ReaperMetrics metrics = new ReaperMetrics(meters, Clock.systemUTC());
         registry.bind("metrics", metrics);
         CycleTracker cycles = new CycleTracker(metrics);

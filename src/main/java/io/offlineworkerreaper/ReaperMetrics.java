@@ -47,8 +47,10 @@ public final class ReaperMetrics {
                 .baseUnit("seconds").description("Unix time at which the last cycle without a failure ended")
                 .register(registry);
         cycleDuration = Timer.builder("reaper.cycle.duration").description("Wall time of one cycle")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(5))
-                .maximumExpectedValue(Duration.ofMinutes(2)).register(registry);
+                .serviceLevelObjectives(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+                        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+                        Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60))
+                .register(registry);
         for (String result : new String[] {"removed", "would_remove", "refused", "failed"}) {
             remediations(result); // present at 0 from the start, so that rate() and alerts work at once
         }
