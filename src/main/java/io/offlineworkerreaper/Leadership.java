@@ -49,7 +49,7 @@ final class Leadership {
         KubernetesClusterService cluster = new KubernetesClusterService(configuration);
         cluster.setId("kubernetes-lease");
         cluster.setLeaseResourceType(LeaseResourceType.Lease);
-        cluster.setKubernetesNamespace(namespace);
+        cluster.setKubernetesResourcesNamespace(namespace);
         cluster.setKubernetesResourceName(settings.resourcePart());
         cluster.setPodName(settings.podName());
         cluster.setClusterLabels(settings.podLabels());

@@ -51,6 +51,16 @@ final class RunningReaper implements AutoCloseable {
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> counter.currentCycle() >= target);
     }
 
+    /** Cycles this instance has started so far. */
+    long cyclesRun() {
+        return context().getRegistry().lookupByNameAndType("announcements", Announcements.class).currentCycle();
+    }
+
+    /** Whether this instance's cycle route runs (standalone, or the leader). */
+    boolean remediating() {
+        return context().getRouteController().getRouteStatus("check-nodes").isStarted();
+    }
+
     @Override
     public void close() throws Exception {
         main.stop();
