@@ -18,9 +18,16 @@ final class RunningReaper implements AutoCloseable {
         this.main = main;
     }
 
-    /** Settings for fast test cycles; {@code extra} wins over them. */
+    /** The application started with {@link #settings}. */
     static RunningReaper start(KubernetesClient client, String etcdUrl, SlackStandIn slack, Map<String, String> extra)
             throws Exception {
+        Main main = Reaper.create(settings(etcdUrl, slack, extra), client);
+        main.start();
+        return new RunningReaper(main);
+    }
+
+    /** Settings for fast test cycles; {@code extra} wins over them. */
+    static Map<String, String> settings(String etcdUrl, SlackStandIn slack, Map<String, String> extra) {
         Map<String, String> settings = new HashMap<>();
         settings.put("reaper.check-interval", "300ms");
         settings.put("reaper.nodes.not-ready-for", "30s");
@@ -31,9 +38,7 @@ final class RunningReaper implements AutoCloseable {
             settings.put("reaper.slack.webhook-url", slack.webhookUrl());
         }
         settings.putAll(extra);
-        Main main = Reaper.create(settings, client);
-        main.start();
-        return new RunningReaper(main);
+        return settings;
     }
 
     CamelContext context() {
