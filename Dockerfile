@@ -1,0 +1,28 @@
+# offline-worker-reaper image: docker build -t offline-worker-reaper:0.1.0 .
+# Stage 1 builds the shaded jar (tests run in CI, where etcd is installed; not in an image build).
+FROM maven:3.9.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -q dependency:go-offline
+COPY src src
+COPY routes routes
+COPY config config
+RUN mvn -B -q package -DskipTests
+
+# Stage 2: a JRE and the jar, nothing else. Routes and default settings are inside the jar.
+FROM eclipse-temurin:17.0.15_6-jre-jammy
+# A fixed non-root user; deploy/kubernetes/deployment.yaml runs as the same uid.
+RUN groupadd --system --gid 10001 reaper \
+    && useradd --system --uid 10001 --gid reaper --no-create-home --shell /usr/sbin/nologin reaper \
+    && mkdir -p /app /var/log/offline-worker-reaper \
+    && chown reaper:reaper /var/log/offline-worker-reaper
+# The jar reads its defaults from itself and relative paths from here; logs go to a directory that can be a
+# volume (the root filesystem is read-only in the Deployment).
+WORKDIR /app
+COPY --from=build /src/target/offline-worker-reaper.jar /app/offline-worker-reaper.jar
+ENV REAPER_LOG_FILE=/var/log/offline-worker-reaper/worker-monitor.log
+USER 10001:10001
+# camel.management.port: /observe/health and /observe/metrics
+EXPOSE 9876
+# exec form: the JVM is PID 1 and gets SIGTERM directly, so the current cycle ends and the Lease is released.
+ENTRYPOINT ["java", "-jar", "/app/offline-worker-reaper.jar"]

@@ -1,0 +1,70 @@
+package io.offlineworkerreaper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
+/** The shipped deployment files, read as kubectl, kustomize and docker compose would read them. */
+final class Manifests {
+
+    static final Path DEPLOY = Path.of("deploy", "kubernetes");
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final KubernetesSerialization KUBERNETES = new KubernetesSerialization();
+
+    private Manifests() {
+    }
+
+    /** Every object kustomization.yaml applies, in its order. */
+    static List<HasMetadata> applied() {
+        JsonNode kustomization = yaml(DEPLOY.resolve("kustomization.yaml"));
+        List<HasMetadata> objects = new java.util.ArrayList<>();
+        kustomization.get("resources").forEach(file -> objects.add(object(DEPLOY.resolve(file.asText()))));
+        return objects;
+    }
+
+    static HasMetadata object(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return KUBERNETES.unmarshal(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T extends HasMetadata> List<T> ofKind(Class<T> kind) {
+        return applied().stream().filter(kind::isInstance).map(o -> (T) o).toList();
+    }
+
+    static JsonNode yaml(Path file) {
+        try {
+            return YAML.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Environment variable -> setting key, for every key in config/application.properties. */
+    static Map<String, String> settingsByEnvironmentVariable() {
+        Properties shipped = new Properties();
+        try (InputStream in = Files.newInputStream(Path.of("config", "application.properties"))) {
+            shipped.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> byVariable = new HashMap<>();
+        shipped.stringPropertyNames().forEach(k -> byVariable.put(ReaperSettings.environmentVariableOf(k), k));
+        return byVariable;
+    }
+}

@@ -1,0 +1,201 @@
+package io.offlineworkerreaper;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import org.junit.jupiter.api.Test;
+
+import static io.offlineworkerreaper.Scenario.CLUSTER;
+import static io.offlineworkerreaper.Scenario.WORKER_3;
+import static io.offlineworkerreaper.Scenario.aNotReadyNode;
+import static io.offlineworkerreaper.Scenario.aReadyNode;
+import static io.offlineworkerreaper.Scenario.aWorkerPod;
+import static io.offlineworkerreaper.Scenario.authorizedKey;
+import static io.offlineworkerreaper.Scenario.create;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The RBAC in deploy/kubernetes against what the code really calls: the reaper runs with the shipped ConfigMap's
+ * settings against the API emulator, every request it makes is recorded, and each must be allowed by the Roles
+ * bound to its service account; each verb granted must be used. The two cannot drift apart.
+ */
+class RbacManifestsTest extends ReaperWorld {
+
+    KubernetesMockServer server;
+
+    /** One API request as RBAC sees it. {@code namespace} is null for cluster-scoped resources. */
+    record Access(String namespace, String group, String resource, String verb, String name) {
+        @Override
+        public String toString() {
+            return verb + " " + (group.isEmpty() ? "" : group + "/") + resource + (name == null ? "" : "/" + name)
+                    + (namespace == null ? " (cluster)" : " in " + namespace);
+        }
+    }
+
+    /** A rule of a Role or ClusterRole, where it applies (null: every namespace). */
+    record Grant(String namespace, PolicyRule rule) {
+        boolean allows(Access a) {
+            return (namespace == null || namespace.equals(a.namespace()))
+                    && rule.getApiGroups().contains(a.group()) && rule.getResources().contains(a.resource())
+                    && rule.getVerbs().contains(a.verb())
+                    && (rule.getResourceNames() == null || rule.getResourceNames().isEmpty()
+                        || rule.getResourceNames().contains(a.name()));
+        }
+    }
+
+    private static final Pattern PATH = Pattern.compile(
+            "/(?:api/v1|apis/([^/]+)/[^/]+)(?:/namespaces/([^/]+))?/([^/?]+)(?:/([^/?]+))?(?:/[^?]*)?(?:\\?(.*))?");
+
+    static Access access(RecordedRequest request) {
+        Matcher m = PATH.matcher(request.getPath());
+        assertThat(m.matches()).as("an API path: %s", request.getPath()).isTrue();
+        String name = m.group(4);
+        String query = m.group(5) == null ? "" : m.group(5);
+        String verb = switch (request.getMethod()) {
+            case "GET" -> query.contains("watch=true") ? "watch" : name == null ? "list" : "get";
+            case "POST" -> "create";
+            case "PUT" -> "update";
+            case "PATCH" -> "patch";
+            case "DELETE" -> name == null ? "deletecollection" : "delete";
+            default -> throw new IllegalArgumentException(request.getMethod());
+        };
+        return new Access(m.group(2), m.group(1) == null ? "" : m.group(1), m.group(3), verb, name);
+    }
+
+    /** Every rule that applies to the service account, through the shipped bindings. */
+    static List<Grant> grants(String saNamespace, String saName) {
+        Map<String, ClusterRole> clusterRoles = new HashMap<>();
+        Map<String, Role> roles = new HashMap<>();
+        Manifests.ofKind(ClusterRole.class).forEach(r -> clusterRoles.put(r.getMetadata().getName(), r));
+        Manifests.ofKind(Role.class).forEach(r -> roles.put(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(), r));
+        List<Grant> grants = new ArrayList<>();
+        for (ClusterRoleBinding b : Manifests.ofKind(ClusterRoleBinding.class)) {
+            if (boundTo(b.getSubjects(), saNamespace, saName)) {
+                clusterRoles.get(b.getRoleRef().getName()).getRules().forEach(r -> grants.add(new Grant(null, r)));
+            }
+        }
+        for (RoleBinding b : Manifests.ofKind(RoleBinding.class)) {
+            if (boundTo(b.getSubjects(), saNamespace, saName)) {
+                String ns = b.getMetadata().getNamespace();
+                List<PolicyRule> rules = "ClusterRole".equals(b.getRoleRef().getKind())
+                        ? clusterRoles.get(b.getRoleRef().getName()).getRules()
+                        : roles.get(ns + "/" + b.getRoleRef().getName()).getRules();
+                rules.forEach(r -> grants.add(new Grant(ns, r)));
+            }
+        }
+        return grants;
+    }
+
+    private static boolean boundTo(List<Subject> subjects, String namespace, String name) {
+        return subjects.stream().anyMatch(s -> "ServiceAccount".equals(s.getKind()) && name.equals(s.getName())
+                && namespace.equals(s.getNamespace()));
+    }
+
+    /** The shipped ConfigMap as settings, as the Deployment hands them to the reaper (envFrom). */
+    static Map<String, String> shippedSettings() {
+        Map<String, String> keys = Manifests.settingsByEnvironmentVariable();
+        Map<String, String> settings = new HashMap<>();
+        Manifests.ofKind(ConfigMap.class).get(0).getData().forEach((variable, value) -> {
+            assertThat(keys).as("ConfigMap key %s is a setting", variable).containsKey(variable);
+            settings.put(keys.get(variable), value);
+        });
+        return settings;
+    }
+
+    @Test
+    void should_grant_exactly_what_the_reaper_calls() throws Exception {
+        ServiceAccount account = Manifests.ofKind(ServiceAccount.class).get(0);
+        String reaperNamespace = account.getMetadata().getNamespace();
+        Map<String, String> settings = new HashMap<>(shippedSettings());
+        String workers = settings.get("reaper.workers.namespace");
+
+        // given the seed crash in the workers' namespace, a second dead node whose worker still heartbeats
+        // (refused: an Event created, then counted up), and this replica's own pod for leader election
+        Scenario.seedCrash(client, registry);
+        create(client, aReadyNode("alluxio-e2e-worker5"), aNotReadyNode("alluxio-e2e-worker4"));
+        create(client, aWorkerPod("alluxio-worker-577545dc9-4x4x4", "alluxio-e2e-worker4", "10.244.5.9"));
+        registry.registerLiveWorker(CLUSTER, "worker-4d4d4d4d-0000-4000-8000-000000000004", "10.244.5.9", 60);
+        create(client, new PodBuilder(ClusterObjects.pod(reaperNamespace, "offline-worker-reaper-6d9f7-abcde",
+                "alluxio-e2e-worker", "10.244.3.60", Map.of("app.kubernetes.io/name", "offline-worker-reaper")))
+                .editStatus().addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build());
+        assertThat(workers).isEqualTo("default");
+        drainRequests();
+
+        // when the reaper runs with the shipped settings (only the addresses and timings of this test differ),
+        // is probed for readiness, remediates, refuses, and shuts down
+        Management management = new Management(Management.freePort());
+        settings.put("reaper.etcd.endpoints", etcd.clientUrl());
+        settings.put("reaper.audit.file", Files.createTempFile("audit", ".jsonl").toString());
+        settings.put("reaper.leader-election.pod-name", "offline-worker-reaper-6d9f7-abcde"); // downward API
+        settings.put("reaper.leader-election.namespace", reaperNamespace); // in a pod: its service account's
+        settings.put("reaper.leader-election.lease-duration", "3s");
+        settings.put("reaper.leader-election.renew-deadline", "2s");
+        settings.put("reaper.leader-election.retry-period", "500ms");
+        settings.put("reaper.check-interval", "300ms");
+        settings.put("reaper.dry-run", "false"); // the shipped ConfigMap starts in dry-run; deleting needs its verbs too
+        settings.put("camel.management.enabled", "true");
+        settings.put("camel.management.port", String.valueOf(management.port()));
+        reaper = RunningReaper.start(client, etcd.clientUrl(), slack, settings);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !registry.exists(authorizedKey(CLUSTER, WORKER_3))
+                && reaper.cyclesRun() >= 3);
+        reaper.awaitCycles(3); // long enough for a Lease renewal too
+        assertThat(management.get("/observe/health/ready").status()).isEqualTo(200);
+        reaper.close();
+        reaper = null;
+
+        // then every request was allowed by the shipped RBAC
+        Set<Access> made = drainRequests();
+        List<Grant> grants = grants(reaperNamespace, account.getMetadata().getName());
+        assertThat(made).as("requests the reaper made").isNotEmpty();
+        assertThat(made.stream().filter(a -> grants.stream().noneMatch(g -> g.allows(a))).toList())
+                .as("requests the shipped RBAC would deny").isEmpty();
+        // and every verb granted was used (least privilege: nothing granted "just in case")
+        List<String> unused = new ArrayList<>();
+        for (Grant grant : grants) {
+            for (String group : grant.rule().getApiGroups()) {
+                for (String resource : grant.rule().getResources()) {
+                    for (String verb : grant.rule().getVerbs()) {
+                        boolean used = made.stream().anyMatch(a -> a.group().equals(group)
+                                && a.resource().equals(resource) && a.verb().equals(verb)
+                                && (grant.namespace() == null || grant.namespace().equals(a.namespace())));
+                        if (!used) {
+                            unused.add(verb + " " + resource + " in " + (grant.namespace() == null ? "(cluster)" : grant.namespace()));
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(unused).as("verbs granted but never used").isEmpty();
+        System.out.println("requests made by the reaper: " + made);
+    }
+
+    private Set<Access> drainRequests() throws InterruptedException {
+        Set<Access> seen = new LinkedHashSet<>();
+        RecordedRequest request;
+        while ((request = server.takeRequest(200, TimeUnit.MILLISECONDS)) != null) {
+            seen.add(access(request));
+        }
+        return seen;
+    }
+}
