@@ -1,0 +1,184 @@
+package io.offlineworkerreaper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Deployment, the image and docker-compose.yml, checked the way they will be used: no Docker engine or
+ * kube-apiserver runs on the build machines, so the files are parsed and held against the code's settings.
+ */
+class DeploymentFilesTest {
+
+    private static final Pattern PINNED_IMAGE = Pattern.compile("[^:@\\s]+(:[\\w][\\w.-]*|@sha256:[0-9a-f]{64})");
+
+    private static Properties shipped() throws IOException {
+        Properties p = new Properties();
+        try (var in = Files.newInputStream(Path.of("config", "application.properties"))) {
+            p.load(in);
+        }
+        return p;
+    }
+
+    private static String projectVersion() throws IOException {
+        Matcher m = Pattern.compile("<artifactId>offline-worker-reaper</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(Files.readString(Path.of("pom.xml")));
+        assertThat(m.find()).isTrue();
+        return m.group(1).replace("-SNAPSHOT", "");
+    }
+
+    private static Deployment deployment() {
+        return Manifests.ofKind(Deployment.class).get(0);
+    }
+
+    private static Container reaperContainer() {
+        return deployment().getSpec().getTemplate().getSpec().getContainers().get(0);
+    }
+
+    @Test
+    void should_apply_every_manifest_in_the_folder_except_the_secret_example() throws IOException {
+        List<String> listed = new ArrayList<>();
+        Manifests.yaml(Manifests.DEPLOY.resolve("kustomization.yaml")).get("resources").forEach(r -> listed.add(r.asText()));
+        try (var files = Files.list(Manifests.DEPLOY)) {
+            assertThat(files.map(f -> f.getFileName().toString())
+                    .filter(f -> f.endsWith(".yaml") && !f.equals("kustomization.yaml") && !f.equals("secret.example.yaml")))
+                    .containsExactlyInAnyOrderElementsOf(listed);
+        }
+        for (HasMetadata object : Manifests.applied()) {
+            assertThat(object.getMetadata().getLabels()).as(object.getKind() + " " + object.getMetadata().getName())
+                    .containsEntry("app.kubernetes.io/name", "offline-worker-reaper");
+        }
+    }
+
+    @Test
+    void should_only_set_real_settings_in_the_config_map_secret_and_compose() {
+        Map<String, String> settings = Manifests.settingsByEnvironmentVariable();
+        assertThat(Manifests.ofKind(ConfigMap.class).get(0).getData().keySet()).allSatisfy(k ->
+                assertThat(settings).as("ConfigMap key %s is a setting", k).containsKey(k));
+        JsonNode secret = Manifests.yaml(Manifests.DEPLOY.resolve("secret.example.yaml")).get("stringData");
+        secret.fieldNames().forEachRemaining(k -> assertThat(settings).as("Secret key %s", k).containsKey(k));
+        JsonNode compose = Manifests.yaml(Path.of("docker-compose.yml")).get("services").get("reaper").get("environment");
+        compose.fieldNames().forEachRemaining(k -> {
+            if (!k.equals("KUBECONFIG")) {
+                assertThat(settings).as("compose variable %s is a setting", k).containsKey(k);
+            }
+        });
+    }
+
+    @Test
+    void should_run_two_replicas_with_leader_election_probes_and_a_locked_down_container() throws IOException {
+        Deployment d = deployment();
+        PodSpec pod = d.getSpec().getTemplate().getSpec();
+        Container c = reaperContainer();
+        ConfigMap config = Manifests.ofKind(ConfigMap.class).get(0);
+        ServiceAccount account = Manifests.ofKind(ServiceAccount.class).get(0);
+
+        assertThat(d.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(config.getData()).containsEntry("REAPER_LEADER_ELECTION_ENABLED", "true");
+        // leader election can only see pods labelled as the setting says
+        assertThat(d.getSpec().getTemplate().getMetadata().getLabels())
+                .containsAllEntriesOf(java.util.Arrays.stream(config.getData().get("REAPER_LEADER_ELECTION_POD_LABELS")
+                        .split(",")).map(kv -> kv.split("=")).collect(java.util.stream.Collectors.toMap(a -> a[0], a -> a[1])));
+        assertThat(c.getEnv()).extracting(EnvVar::getName).contains("REAPER_LEADER_ELECTION_POD_NAME");
+        assertThat(c.getEnv()).filteredOn(e -> e.getName().equals("REAPER_LEADER_ELECTION_POD_NAME")).singleElement()
+                .satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name"));
+        assertThat(pod.getServiceAccountName()).isEqualTo(account.getMetadata().getName());
+        assertThat(d.getMetadata().getNamespace()).isEqualTo(account.getMetadata().getNamespace());
+
+        // probes on the management port, at the paths the reaper serves
+        int port = Integer.parseInt(shipped().getProperty("camel.management.port"));
+        assertThat(c.getPorts()).singleElement().satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(port));
+        assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/observe/health/live");
+        assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/observe/health/ready");
+        // the readiness probe outlasts the check it runs (API timeout + etcd timeout)
+        long checkSeconds = (ReaperSettingsTestSupport.seconds(shipped().getProperty("reaper.kubernetes.timeout"))
+                + ReaperSettingsTestSupport.seconds(shipped().getProperty("reaper.etcd.timeout")));
+        assertThat(c.getReadinessProbe().getTimeoutSeconds()).isGreaterThan((int) checkSeconds);
+        // SIGTERM: the shutdown timeout fits in the grace period
+        assertThat(pod.getTerminationGracePeriodSeconds())
+                .isGreaterThan(Long.parseLong(shipped().getProperty("camel.main.shutdown-timeout")));
+
+        // locked down, with requests and limits, image pinned to this version
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
+        assertThat(c.getResources().getLimits()).containsKey("memory");
+        assertThat(c.getImage()).matches(PINNED_IMAGE).endsWith(":" + projectVersion()).doesNotEndWith(":latest");
+        // the files the reaper writes are on writable volumes
+        assertThat(c.getVolumeMounts()).extracting(m -> m.getMountPath())
+                .contains("/tmp", Path.of(config.getData().get("REAPER_LOG_FILE")).getParent().toString(),
+                        Path.of(config.getData().get("REAPER_AUDIT_FILE")).getParent().toString());
+    }
+
+    @Test
+    void should_build_a_non_root_image_whose_user_the_deployment_runs_as() throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("Dockerfile"));
+        List<String> from = lines.stream().filter(l -> l.startsWith("FROM ")).toList();
+        assertThat(from).isNotEmpty().allSatisfy(l -> assertThat(l.split("\\s+")[1]).matches(PINNED_IMAGE)
+                .doesNotContain(":latest"));
+        assertThat(from.get(from.size() - 1)).contains("eclipse-temurin:17").contains("-jre");
+        String user = lines.stream().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b).orElseThrow()
+                .substring(5).trim().split(":")[0];
+        assertThat(user).isNotEqualTo("0").isNotEqualTo("root");
+        assertThat(deployment().getSpec().getTemplate().getSpec().getSecurityContext().getRunAsUser())
+                .isEqualTo(Long.parseLong(user));
+        assertThat(lines).anyMatch(l -> l.startsWith("WORKDIR /app"));
+        assertThat(lines).anyMatch(l -> l.startsWith("COPY --from=build /src/target/offline-worker-reaper.jar"));
+        assertThat(lines).anyMatch(l -> l.startsWith("ENTRYPOINT [\"java\", \"-jar\""));
+        String port = shipped().getProperty("camel.management.port");
+        assertThat(lines).anyMatch(l -> l.startsWith("EXPOSE " + port));
+    }
+
+    @Test
+    void should_compose_etcd_and_the_reaper_in_dry_run_with_a_mounted_kubeconfig() throws IOException {
+        JsonNode services = Manifests.yaml(Path.of("docker-compose.yml")).get("services");
+        assertThat(services.fieldNames()).toIterable().containsExactlyInAnyOrder("etcd", "reaper");
+        JsonNode etcd = services.get("etcd");
+        JsonNode reaper = services.get("reaper");
+        assertThat(etcd.get("image").asText()).matches(PINNED_IMAGE).startsWith("quay.io/coreos/etcd:v3.");
+        assertThat(reaper.get("image").asText()).endsWith(":" + projectVersion());
+        assertThat(reaper.get("build").asText()).isEqualTo(".");
+        assertThat(reaper.get("depends_on").toString()).contains("etcd");
+
+        JsonNode env = reaper.get("environment");
+        assertThat(env.get("REAPER_DRY_RUN").asText()).isEqualTo("true");
+        // the reaper reaches etcd where etcd listens and is published
+        String endpoint = env.get("REAPER_ETCD_ENDPOINTS").asText();
+        assertThat(etcd.get("ports").toString()).contains(":" + java.net.URI.create(endpoint).getPort() + ":2379");
+        assertThat(etcd.get("command").toString()).contains("--listen-client-urls=http://0.0.0.0:2379");
+        // the kubeconfig the reaper is told to read is the one mounted, read-only
+        String kubeconfig = env.get("KUBECONFIG").asText();
+        assertThat(reaper.get("volumes").toString()).contains(":" + kubeconfig + ":ro");
+        // the settings it gets parse: an invalid one would stop it at startup
+        Map<String, String> byVariable = Manifests.settingsByEnvironmentVariable();
+        Properties values = shipped();
+        env.fields().forEachRemaining(e -> {
+            if (byVariable.containsKey(e.getKey())) {
+                values.setProperty(byVariable.get(e.getKey()), e.getValue().asText());
+            }
+        });
+        ReaperSettings settings = ReaperSettings.from(k -> java.util.Optional.ofNullable(values.getProperty(k)));
+        assertThat(settings.dryRun()).isTrue();
+        assertThat(settings.leaderElection().enabled()).isFalse();
+    }
+}
