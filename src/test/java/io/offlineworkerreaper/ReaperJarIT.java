@@ -30,17 +30,24 @@ class ReaperJarIT {
         return runJar(Map.of(), args);
     }
 
-    private static Run runJar(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    /** The jar started from a directory of its own, its management port on a free port. */
+    private static Process startJar(Path workDir, Map<String, String> env, int managementPort, String... args)
+            throws IOException {
         Path jar = Path.of(System.getProperty("reaper.jar", "target/offline-worker-reaper.jar")).toAbsolutePath();
-        Path elsewhere = Files.createTempDirectory("reaper-jar-it");
-        Path output = elsewhere.resolve("output.txt");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(elsewhere.toFile())
-                .redirectErrorStream(true).redirectOutput(output.toFile());
+        command.add("-Dcamel.management.port=" + managementPort);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectErrorStream(true).redirectOutput(workDir.resolve("output.txt").toFile());
         builder.environment().putAll(env);
-        Process process = builder.start();
+        return builder.start();
+    }
+
+    private static Run runJar(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        Path elsewhere = Files.createTempDirectory("reaper-jar-it");
+        Path output = elsewhere.resolve("output.txt");
+        Process process = startJar(elsewhere, env, Management.freePort(), args);
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("the jar did not exit within 120s:\n" + Files.readString(output));
@@ -114,5 +121,35 @@ class ReaperJarIT {
                 "pod " + Demo.DEAD_POD + " is still there and worker key still there");
         assertThat(run.output().split("\\[DRY-RUN\\] Would remove offline Alluxio worker", -1))
                 .as("announced once, not every cycle").hasSize(2);
+    }
+
+    @Test
+    void should_end_within_ten_seconds_on_sigterm_and_leave_nothing_behind() throws Exception {
+        // given the demo running, serving health and metrics, in the middle of its cycles
+        Path workDir = Files.createTempDirectory("reaper-jar-it");
+        Management management = new Management(Management.freePort());
+        Process process = startJar(workDir, Map.of(), management.port(), "--demo", "-Dreaper.check-interval=1s");
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> management.get("/observe/health/ready").status() == 200
+                            && management.sample("reaper_cycle_duration_seconds_count").orElse(0) >= 2);
+            String scrape = management.get("/observe/metrics").body();
+            assertThat(Management.sample(scrape, "reaper_leader")).hasValue(1);
+
+            // when it gets SIGTERM (what Kubernetes sends)
+            long sent = System.nanoTime();
+            process.destroy();
+
+            // then it ends within 10 s, cleanly, and its demo etcd is gone with it
+            assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
+            System.out.println("Exit after SIGTERM took " + tookMillis + " ms");
+            String output = Files.readString(workDir.resolve("output.txt"));
+            assertThat(tookMillis).as(output).isLessThanOrEqualTo(10_000);
+            assertThat(output).contains("shutdown");
+            assertThat(output).doesNotContain("Exception in thread");
+        } finally {
+            process.destroyForcibly();
+        }
     }
 }
