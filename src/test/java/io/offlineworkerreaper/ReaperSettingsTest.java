@@ -73,6 +73,15 @@ class ReaperSettingsTest {
             "reaper.etcd.endpoints | http://etcd | with host and port",
             "reaper.slack.server-url | slack.com | an http:// or https:// URL",
             "reaper.safety.max-unhealthy | lots | a count of nodes (e.g. 3) or a percent from 0% to 100%",
+            "reaper.kubernetes.events | on | true or false",
+            "reaper.leader-election.enabled | maybe | true or false",
+            "reaper.leader-election.lease-name | reaper | at least one '-'",
+            "reaper.leader-election.lease-name | Offline-Reaper | lowercase",
+            "reaper.leader-election.namespace | Reaper_NS | a namespace name",
+            "reaper.leader-election.pod-labels | app | a label selector",
+            "reaper.leader-election.lease-duration | 0s | at least 1000ms",
+            "reaper.leader-election.renew-deadline | 20s | less than reaper.leader-election.lease-duration",
+            "reaper.leader-election.retry-period | 9s | less than reaper.leader-election.renew-deadline / 1.2",
             "reaper.safety.max-unhealthy | 150% | a percent from 0% to 100%",
             "reaper.safety.max-pods-per-cycle | 0 | a whole number from 1 to 10000",
             "reaper.safety.max-pods-per-cycle | ten | a whole number",
@@ -137,6 +146,23 @@ class ReaperSettingsTest {
         values.put("reaper.slack.channel", "#ops");
         values.put("reaper.slack.webhook-url", "https://hooks.slack.com/services/T0/B0/x");
         assertThatThrownBy(() -> parse(values)).hasMessageContaining("not both");
+    }
+
+    @Test
+    void should_split_the_lease_name_the_way_camel_joins_it_and_need_a_pod_name_only_when_enabled() {
+        Map<String, String> values = defaults();
+        values.put("reaper.leader-election.lease-name", "alluxio-offline-worker-reaper");
+        LeaderElectionSettings off = parse(values).leaderElection();
+        assertThat(off.enabled()).isFalse();
+        // Camel names the Lease <resource>-<group>
+        assertThat(off.resourcePart() + "-" + off.groupPart()).isEqualTo("alluxio-offline-worker-reaper");
+
+        values.put("reaper.leader-election.enabled", "true");
+        values.put("reaper.leader-election.pod-name", "reaper-7d9f-x2v7q");
+        LeaderElectionSettings on = parse(values).leaderElection();
+        assertThat(on.podName()).isEqualTo("reaper-7d9f-x2v7q");
+        assertThat(on.podLabels()).containsEntry("app.kubernetes.io/name", "offline-worker-reaper");
+        assertThat(on.leaseDuration()).isEqualTo(Duration.ofSeconds(15));
     }
 
     @Test
