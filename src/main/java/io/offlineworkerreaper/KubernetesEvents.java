@@ -80,17 +80,20 @@ public final class KubernetesEvents {
         }
         String namespace = involved.getNamespace() == null ? NODE_EVENTS_NAMESPACE : involved.getNamespace();
         String name = involved.getName() + "." + digest(involved.getKind() + "/" + involved.getName() + "/" + involved.getUid() + "/" + reason);
-        String now = clock.instant().toString();
+        // metav1.Time: RFC 3339 to the second, as the API server writes it
+        String now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
         try {
             Integer previous = counts.get(name);
             if (previous == null) {
                 client.v1().events().inNamespace(namespace).resource(event(name, namespace, involved, reason, message,
                         now)).create();
                 counts.put(name, 1);
+                LOG.info("Event {} recorded on {} {}", reason, involved.getKind(), involved.getName());
             } else {
                 count(namespace, name, previous + 1, message, now);
+                LOG.debug("Event {} on {} {} counted up to {}", reason, involved.getKind(), involved.getName(),
+                        previous + 1);
             }
-            LOG.info("Event {} recorded on {} {}", reason, involved.getKind(), involved.getName());
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) { // recorded by an earlier run of the reaper: count it up
                 try {
