@@ -61,6 +61,16 @@ public final class AuditLog {
                 .put("result", masker.mask(cause == null ? "unknown error" : String.valueOf(cause.getMessage()))));
     }
 
+    /** An opt-in action (stuck pod, node, local volume): done, or in dry-run what would be done (once). */
+    public void acted(Action a, String outcome) {
+        if (dryRun && !announcements.firstTime("audit-would-act:" + a.announcementKey())) {
+            return;
+        }
+        ObjectNode line = line((dryRun ? "would-" : "") + a.kind().label(), null);
+        line.put("node", a.node()).put("target", a.target()).put("reason", a.detail());
+        write(line.put("result", dryRun ? "dry-run: nothing changed" : outcome));
+    }
+
     /** The safety breaker changed state. */
     public void breaker(SafetyGate.Admission admission) {
         if (!admission.changed()) {

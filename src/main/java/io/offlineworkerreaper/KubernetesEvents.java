@@ -69,6 +69,16 @@ public final class KubernetesEvents {
         record(nodeRef(r.pod().node().name()), REFUSED, message);
     }
 
+    void acted(Action a, String outcome, boolean dryRun) {
+        String message = (dryRun ? "Dry-run: would " + a.kind().intent() : "Did " + a.kind().intent() + ": " + outcome)
+                + " (" + a.target() + "): " + a.detail();
+        if (!a.isNodeAction() && a.name() != null) {
+            record(new ObjectReferenceBuilder().withApiVersion("v1").withKind("Pod").withNamespace(a.namespace())
+                    .withName(a.name()).withUid(a.uid()).build(), a.kind().reason(dryRun), message);
+        }
+        record(nodeRef(a.node()), a.kind().reason(dryRun), message);
+    }
+
     void breakerOpen(SafetyGate.Admission admission) {
         String message = "Not remediating: " + admission.reason();
         admission.notReady().forEach(node -> record(nodeRef(node), REFUSED, message));

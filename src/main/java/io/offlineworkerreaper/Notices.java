@@ -41,6 +41,40 @@ public final class Notices {
                 : Notice.of(Notice.Kind.REMEDIATED, "Removed offline Alluxio worker " + r.workerIdText(), fields);
     }
 
+    /** One opt-in action done (in dry-run: that would be, announced once while it lasts, null after that). */
+    public Notice acted(Action a, String outcome, boolean dryRun) {
+        if (dryRun && !announcements.firstTime("would-act:" + a.announcementKey())) {
+            return null;
+        }
+        List<Notice.Field> fields = new ArrayList<>();
+        fields.add(new Notice.Field("Action", a.kind().intent()));
+        fields.add(new Notice.Field("Target", a.target()));
+        fields.add(new Notice.Field("Node", a.node()));
+        fields.add(new Notice.Field("Why", a.detail()));
+        fields.add(new Notice.Field("Result", dryRun ? "dry-run: nothing changed" : outcome));
+        boolean revert = a.kind() == Action.Kind.UNCORDON || a.kind() == Action.Kind.REMOVE_OUT_OF_SERVICE_TAINT;
+        Notice.Kind kind = dryRun ? Notice.Kind.WOULD_REMOVE : revert ? Notice.Kind.RECOVERED : Notice.Kind.REMEDIATED;
+        String title = (dryRun ? "[DRY-RUN] Would " + a.kind().intent() : capitalized(a.kind().intent())) + ": "
+                + a.target();
+        return Notice.of(kind, title, fields);
+    }
+
+    /** The one message of a batch of opt-in actions, or null when there was none (or all already announced). */
+    public Notice actionsSummary(List<?> bodies) {
+        List<Notice> notices = bodies == null ? List.of() : bodies.stream()
+                .filter(Notice.class::isInstance).map(Notice.class::cast).toList();
+        if (notices.size() <= 1) {
+            return notices.isEmpty() ? null : notices.get(0);
+        }
+        boolean dryRun = notices.get(0).kind() == Notice.Kind.WOULD_REMOVE;
+        return Notice.merge(notices.get(0).kind(), (dryRun ? "[DRY-RUN] Would take " : "Took ") + notices.size()
+                + " actions on NotReady nodes", notices);
+    }
+
+    private static String capitalized(String text) {
+        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
     /**
      * The one message of a cycle's removals: the removal notices among {@code bodies} (the results of the
      * cycle's split) merged into one, or null when the cycle removed nothing.

@@ -31,6 +31,13 @@ public final class Outcomes {
         events.removed(r, podOutcome, dryRun);
     }
 
+    /** An opt-in action carried out (in dry-run: that would be); {@code outcome} is null in dry-run. */
+    public void acted(Action a, String outcome) {
+        audit.acted(a, outcome);
+        metrics.acted(a.kind(), dryRun);
+        events.acted(a, outcome, dryRun);
+    }
+
     /** A worker left alone, and why. */
     public void refused(Remediation r) {
         audit.refused(r);

@@ -41,12 +41,17 @@ public final class PodReaper {
 
     public Outcome forceDelete(Remediation remediation) {
         WorkerPod target = remediation.pod();
-        PodResource resource = client.pods().inNamespace(target.namespace()).withName(target.name());
+        return forceDelete(target.namespace(), target.name(), target.uid());
+    }
+
+    /** Force-deletes this pod if it is still the one with this uid (any pod when uid is null). */
+    public Outcome forceDelete(String namespace, String name, String uid) {
+        PodResource resource = client.pods().inNamespace(namespace).withName(name);
         Pod current = resource.get();
         if (current == null) {
             return Outcome.ALREADY_GONE;
         }
-        if (target.uid() != null && !target.uid().equals(current.getMetadata().getUid())) {
+        if (uid != null && !uid.equals(current.getMetadata().getUid())) {
             return Outcome.REPLACED;
         }
         List<StatusDetails> deleted = resource.withGracePeriod(0).delete();

@@ -87,7 +87,15 @@ public final class ReaperConfiguration implements CamelConfiguration {
                 settings.safety().maxPodsPerCycle(), Clock.systemUTC()));
         registry.bind("workerPods", new WorkerPods(settings.workersNamespace()));
         registry.bind("remediationPlanner", new RemediationPlanner(settings.requireLeaseExpired()));
-        registry.bind("podReaper", new PodReaper(client));
+        PodReaper podReaper = new PodReaper(client);
+        registry.bind("podReaper", podReaper);
+        registry.bind("clusterActions", new ClusterActions(client, podReaper, settings.workersNamespace(),
+                settings.workersSelector()));
+        registry.bind("terminatingPods", new TerminatingPods(settings.optIn(), settings.workersNamespace(),
+                settings.workersSelector(), Clock.systemUTC()));
+        registry.bind("nodeActions", new NodeActions(settings.optIn()));
+        registry.bind("localVolumes", new LocalVolumes(settings.optIn(), settings.workersNamespace(),
+                settings.workersSelector(), Clock.systemUTC()));
         registry.bind("notices", new Notices(announcements, masker));
         registry.bind("slackMessages", new SlackMessages(settings.dryRun()));
         SlackOutbox outbox = new SlackOutbox(new SlackRoute(context), settings.slack().queueSize(),

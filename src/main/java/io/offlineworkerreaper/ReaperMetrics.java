@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.Timer;
  * <li>{@code reaper_slack_notices_total{result}}: delivered, undelivered, dropped</li>
  * <li>{@code reaper_last_successful_cycle_timestamp_seconds}: end of the last cycle without a failure</li>
  * <li>{@code reaper_leader}: 1 while this replica remediates (always 1 without leader election)</li>
+ * <li>{@code reaper_actions_total{action,result}}: opt-in remediations, done or would_do</li>
  * </ul>
  */
 public final class ReaperMetrics {
@@ -68,6 +69,13 @@ public final class ReaperMetrics {
 
     void removed(boolean dryRun) {
         remediations(dryRun ? "would_remove" : "removed").increment();
+    }
+
+    /** {@code reaper_actions_total{action, result}}: the opt-in remediations, done or would_do (dry-run). */
+    void acted(Action.Kind kind, boolean dryRun) {
+        Counter.builder("reaper.actions").tag("action", kind.label()).tag("result", dryRun ? "would_do" : "done")
+                .description("Opt-in remediations (stuck pods, node actions, local volumes) by action and result")
+                .register(registry).increment();
     }
 
     void refused() {

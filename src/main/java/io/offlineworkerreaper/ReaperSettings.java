@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
  * @param slack                  where notices go besides the log
  * @param kubernetesEvents       record a Kubernetes Event for every remediation and refusal
  * @param leaderElection         leader election among replicas
+ * @param optIn                  the opt-in remediations: stuck Terminating pods, node actions, local volumes
  */
 public record ReaperSettings(
         Duration checkInterval,
@@ -51,7 +52,8 @@ public record ReaperSettings(
         Optional<java.nio.file.Path> auditFile,
         SlackSettings slack,
         boolean kubernetesEvents,
-        LeaderElectionSettings leaderElection) {
+        LeaderElectionSettings leaderElection,
+        OptInSettings optIn) {
 
     public static final String CHECK_INTERVAL = "reaper.check-interval";
     public static final String NOT_READY_FOR = "reaper.nodes.not-ready-for";
@@ -115,7 +117,8 @@ public record ReaperSettings(
                 in.writableFile(AUDIT_FILE),
                 SlackSettings.from(in),
                 in.bool(KUBERNETES_EVENTS),
-                LeaderElectionSettings.from(in, Optional.ofNullable(System.getenv("HOSTNAME"))));
+                LeaderElectionSettings.from(in, Optional.ofNullable(System.getenv("HOSTNAME"))),
+                OptInSettings.from(in));
     }
 
     /** The environment variable that overrides a key: {@code reaper.check-interval} -> {@code REAPER_CHECK_INTERVAL}. */
@@ -161,6 +164,7 @@ public record ReaperSettings(
         shown.put(AUDIT_FILE, auditFile.map(Object::toString).orElse("(off)"));
         shown.putAll(slack.describe());
         shown.putAll(leaderElection.describe());
+        shown.putAll(optIn.describe());
         return shown;
     }
 

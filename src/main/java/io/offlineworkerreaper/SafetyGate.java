@@ -123,6 +123,25 @@ public final class SafetyGate {
         return kept;
     }
 
+    /**
+     * At most {@code reaper.safety.max-pods-per-cycle} opt-in actions in one cycle (giving a node back once it is
+     * Ready again is not capped); the rest wait for the next cycles.
+     */
+    public List<Action> limitActions(List<Action> actions) {
+        List<Action> kept = new ArrayList<>();
+        int count = 0;
+        for (Action action : actions) {
+            boolean revert = action.kind() == Action.Kind.UNCORDON || action.kind() == Action.Kind.REMOVE_OUT_OF_SERVICE_TAINT;
+            if (!revert && count++ >= maxRemovalsPerCycle) {
+                LOG.warn("Deferring '{}' to a later cycle: reaper.safety.max-pods-per-cycle={} reached", action,
+                        maxRemovalsPerCycle);
+                continue;
+            }
+            kept.add(action);
+        }
+        return kept;
+    }
+
     /** {@code reaper.safety.max-unhealthy}: a count of nodes, or a percent of the nodes considered. */
     public record MaxUnhealthy(int value, boolean percent) {
 

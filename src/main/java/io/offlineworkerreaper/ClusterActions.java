@@ -1,0 +1,159 @@
+package io.offlineworkerreaper;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.TaintBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The Kubernetes calls of the opt-in remediations, which camel-kubernetes cannot make (force-delete, patch a
+ * Node's taints, clear finalizers): reads for {@link TerminatingPods}, {@link NodeActions} and
+ * {@link LocalVolumes}, and {@link #apply} for one {@link Action}. Every change is a patch or a delete,
+ * never a replace; a node is re-read right before it is changed, and left alone if it turned Ready meanwhile.
+ */
+public final class ClusterActions {
+
+    /** Writes nulls: in a merge patch, null is what removes a field (the annotation, spec.unschedulable). */
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final KubernetesClient client;
+    private final PodReaper podReaper;
+    private final String workersNamespace;
+    private final Map<String, String> workersSelector;
+
+    public ClusterActions(KubernetesClient client, PodReaper podReaper, String workersNamespace,
+                          Map<String, String> workersSelector) {
+        this.client = client;
+        this.podReaper = podReaper;
+        this.workersNamespace = workersNamespace;
+        this.workersSelector = Map.copyOf(workersSelector);
+    }
+
+    /** The pods on these nodes, one list per node (field selector spec.nodeName), not the whole cluster. */
+    public List<Pod> podsOn(List<NotReadyNode> nodes) {
+        List<Pod> pods = new ArrayList<>();
+        for (NotReadyNode node : nodes) {
+            // filtered again here: a pod is only ever acted on for the node it really is on
+            client.pods().inAnyNamespace().withField("spec.nodeName", node.name()).list().getItems().stream()
+                    .filter(p -> p.getSpec() != null && node.name().equals(p.getSpec().getNodeName()))
+                    .forEach(pods::add);
+        }
+        return pods;
+    }
+
+    /** The nodes that still have an Alluxio worker pod (read with the worker remediation's own permissions). */
+    public Set<String> nodesWithWorkers() {
+        Set<String> nodes = new HashSet<>();
+        client.pods().inNamespace(workersNamespace).withLabels(workersSelector).list().getItems().stream()
+                .filter(p -> p.getSpec() != null && p.getSpec().getNodeName() != null)
+                .forEach(p -> nodes.add(p.getSpec().getNodeName()));
+        return nodes;
+    }
+
+    /** Pods on the NotReady nodes, and every PVC and PV: what {@link LocalVolumes} decides on. */
+    public LocalVolumes.View localVolumes(List<NotReadyNode> nodes) {
+        return new LocalVolumes.View(podsOn(nodes),
+                client.persistentVolumeClaims().inAnyNamespace().list().getItems(),
+                client.persistentVolumes().list().getItems());
+    }
+
+    /** Carries out one action; returns what happened, for the log, the notice and the audit log. */
+    public String apply(Action action) {
+        return switch (action.kind()) {
+            case FORCE_DELETE_STUCK_POD -> "pod " + podReaper.forceDelete(action.namespace(), action.name(), action.uid());
+            case RELEASE_LOCAL_VOLUME -> releaseLocalVolume(action);
+            case CLEAR_PVC_FINALIZERS -> clearFinalizers(action);
+            case CORDON, TAINT_OUT_OF_SERVICE, DELETE_NODE -> actOnNotReadyNode(action);
+            case UNCORDON, REMOVE_OUT_OF_SERVICE_TAINT -> revert(action);
+        };
+    }
+
+    private String releaseLocalVolume(Action action) {
+        boolean deleted = !client.persistentVolumeClaims().inNamespace(action.namespace()).withName(action.pvc())
+                .delete().isEmpty();
+        return (deleted ? "PVC deleted" : "PVC already gone") + ", pod "
+                + podReaper.forceDelete(action.namespace(), action.name(), action.uid());
+    }
+
+    private String clearFinalizers(Action action) {
+        var claim = client.persistentVolumeClaims().inNamespace(action.namespace()).withName(action.pvc());
+        if (claim.get() == null) {
+            return "PVC already gone";
+        }
+        claim.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"finalizers\":null}}");
+        return "finalizers cleared";
+    }
+
+    private String actOnNotReadyNode(Action action) {
+        Node node = client.nodes().withName(action.name()).get();
+        if (node == null) {
+            return "node already gone";
+        }
+        if (NodeReadiness.isReady(node)) {
+            return "left alone: the node is Ready again";
+        }
+        switch (action.kind()) {
+            case CORDON -> patchNode(node, OptInSettings.NodeAction.CORDON.text(), Map.of("unschedulable", true));
+            case TAINT_OUT_OF_SERVICE -> {
+                List<Taint> taints = new ArrayList<>(node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints());
+                taints.add(new TaintBuilder().withKey(NodeActions.OUT_OF_SERVICE).withValue("nodeshutdown")
+                        .withEffect("NoExecute").build());
+                patchNode(node, OptInSettings.NodeAction.OUT_OF_SERVICE_TAINT.text(), Map.of("taints", taints));
+            }
+            default -> {
+                client.nodes().withName(action.name()).delete();
+            }
+        }
+        return action.kind().done();
+    }
+
+    private String revert(Action action) {
+        Node node = client.nodes().withName(action.name()).get();
+        if (node == null) {
+            return "node gone";
+        }
+        Map<String, Object> spec = new LinkedHashMap<>();
+        if (action.kind() == Action.Kind.UNCORDON) {
+            spec.put("unschedulable", null);
+        } else {
+            spec.put("taints", node.getSpec().getTaints().stream()
+                    .filter(t -> !NodeActions.OUT_OF_SERVICE.equals(t.getKey())).toList());
+        }
+        patchNode(node, null, spec);
+        return action.kind().done();
+    }
+
+    /**
+     * A JSON merge patch of the node's spec and of the reaper's mark, guarded by the resourceVersion read just
+     * before: if anyone changed the node in between, the API server refuses it (409) and the next cycle
+     * decides again. Taints are a list, which a merge patch replaces whole: hence the guard.
+     */
+    private void patchNode(Node node, String mark, Map<String, Object> spec) {
+        Map<String, Object> annotations = new LinkedHashMap<>();
+        annotations.put(NodeActions.MARK, mark);
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("resourceVersion", node.getMetadata().getResourceVersion());
+        metadata.put("annotations", annotations);
+        Map<String, Object> patch = new LinkedHashMap<>();
+        patch.put("metadata", metadata);
+        patch.put("spec", spec);
+        try {
+            client.nodes().withName(node.getMetadata().getName())
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), JSON.writeValueAsString(patch));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write the patch of node " + node.getMetadata().getName(), e);
+        }
+    }
+}
