@@ -54,8 +54,7 @@ public final class Notices {
         fields.add(new Notice.Field("Result", dryRun ? "dry-run: nothing changed" : outcome));
         boolean revert = a.kind() == Action.Kind.UNCORDON || a.kind() == Action.Kind.REMOVE_OUT_OF_SERVICE_TAINT;
         Notice.Kind kind = dryRun ? Notice.Kind.WOULD_REMOVE : revert ? Notice.Kind.RECOVERED : Notice.Kind.REMEDIATED;
-        String title = (dryRun ? "[DRY-RUN] Would " + a.kind().intent() : capitalized(a.kind().intent())) + ": "
-                + a.target();
+        String title = (dryRun ? "[DRY-RUN] Would " : "Done: ") + a.kind().intent() + ": " + a.target();
         return Notice.of(kind, title, fields);
     }
 
@@ -69,10 +68,6 @@ public final class Notices {
         boolean dryRun = notices.get(0).kind() == Notice.Kind.WOULD_REMOVE;
         return Notice.merge(notices.get(0).kind(), (dryRun ? "[DRY-RUN] Would take " : "Took ") + notices.size()
                 + " actions on NotReady nodes", notices);
-    }
-
-    private static String capitalized(String text) {
-        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
     /**
