@@ -25,7 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public final class ClusterActions {
 
-    /** Writes nulls: in a merge patch, null is what removes a field (the annotation, spec.unschedulable). */
+    /** Writes the JSON Patch operations (and the Taint objects in them, with fabric8's annotations). */
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KubernetesClient client;
@@ -104,18 +104,25 @@ public final class ClusterActions {
         if (NodeReadiness.isReady(node)) {
             return "left alone: the node is Ready again";
         }
+        List<Map<String, Object>> ops = guard(node);
         switch (action.kind()) {
-            case CORDON -> patchNode(node, OptInSettings.NodeAction.CORDON.text(), Map.of("unschedulable", true));
+            case CORDON -> {
+                ops.add(op("add", "/spec/unschedulable", true));
+                ops.addAll(mark(node, OptInSettings.NodeAction.CORDON.text()));
+            }
             case TAINT_OUT_OF_SERVICE -> {
-                List<Taint> taints = new ArrayList<>(node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints());
-                taints.add(new TaintBuilder().withKey(NodeActions.OUT_OF_SERVICE).withValue("nodeshutdown")
-                        .withEffect("NoExecute").build());
-                patchNode(node, OptInSettings.NodeAction.OUT_OF_SERVICE_TAINT.text(), Map.of("taints", taints));
+                Taint taint = new TaintBuilder().withKey(NodeActions.OUT_OF_SERVICE).withValue("nodeshutdown")
+                        .withEffect("NoExecute").build();
+                boolean none = node.getSpec() == null || node.getSpec().getTaints() == null;
+                ops.add(none ? op("add", "/spec/taints", List.of(taint)) : op("add", "/spec/taints/-", taint));
+                ops.addAll(mark(node, OptInSettings.NodeAction.OUT_OF_SERVICE_TAINT.text()));
             }
             default -> {
                 client.nodes().withName(action.name()).delete();
+                return action.kind().done();
             }
         }
+        patchNode(node, ops);
         return action.kind().done();
     }
 
@@ -124,34 +131,60 @@ public final class ClusterActions {
         if (node == null) {
             return "node gone";
         }
-        Map<String, Object> spec = new LinkedHashMap<>();
+        List<Map<String, Object>> ops = guard(node);
         if (action.kind() == Action.Kind.UNCORDON) {
-            spec.put("unschedulable", null);
+            ops.add(op("remove", "/spec/unschedulable", null));
         } else {
-            spec.put("taints", node.getSpec().getTaints().stream()
-                    .filter(t -> !NodeActions.OUT_OF_SERVICE.equals(t.getKey())).toList());
+            List<Taint> taints = node.getSpec().getTaints();
+            for (int i = taints.size() - 1; i >= 0; i--) { // from the end, so that the indexes stay right
+                if (NodeActions.OUT_OF_SERVICE.equals(taints.get(i).getKey())) {
+                    ops.add(op("test", "/spec/taints/" + i + "/key", NodeActions.OUT_OF_SERVICE));
+                    ops.add(op("remove", "/spec/taints/" + i, null));
+                }
+            }
         }
-        patchNode(node, null, spec);
+        ops.add(op("remove", "/metadata/annotations/" + pointer(NodeActions.MARK), null));
+        patchNode(node, ops);
         return action.kind().done();
     }
 
     /**
-     * A JSON merge patch of the node's spec and of the reaper's mark, guarded by the resourceVersion read just
-     * before: if anyone changed the node in between, the API server refuses it (409) and the next cycle
-     * decides again. Taints are a list, which a merge patch replaces whole: hence the guard.
+     * JSON Patch operations start with a test of the resourceVersion read just before: if anyone changed the
+     * node in between, the API server refuses the patch and the next cycle decides again. Taints are changed
+     * element by element (add at the end, remove at an index checked by a test), never as a whole list.
      */
-    private void patchNode(Node node, String mark, Map<String, Object> spec) {
-        Map<String, Object> annotations = new LinkedHashMap<>();
-        annotations.put(NodeActions.MARK, mark);
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("resourceVersion", node.getMetadata().getResourceVersion());
-        metadata.put("annotations", annotations);
-        Map<String, Object> patch = new LinkedHashMap<>();
-        patch.put("metadata", metadata);
-        patch.put("spec", spec);
+    private static List<Map<String, Object>> guard(Node node) {
+        List<Map<String, Object>> ops = new ArrayList<>();
+        ops.add(op("test", "/metadata/resourceVersion", node.getMetadata().getResourceVersion()));
+        return ops;
+    }
+
+    private static List<Map<String, Object>> mark(Node node, String action) {
+        if (node.getMetadata().getAnnotations() == null) {
+            return List.of(op("add", "/metadata/annotations", Map.of(NodeActions.MARK, action)));
+        }
+        return List.of(op("add", "/metadata/annotations/" + pointer(NodeActions.MARK), action));
+    }
+
+    private static Map<String, Object> op(String op, String path, Object value) {
+        Map<String, Object> operation = new LinkedHashMap<>();
+        operation.put("op", op);
+        operation.put("path", path);
+        if (!"remove".equals(op)) {
+            operation.put("value", value);
+        }
+        return operation;
+    }
+
+    /** JSON Pointer escaping of a map key: '~' as ~0, '/' as ~1. */
+    private static String pointer(String key) {
+        return key.replace("~", "~0").replace("/", "~1");
+    }
+
+    private void patchNode(Node node, List<Map<String, Object>> ops) {
         try {
             client.nodes().withName(node.getMetadata().getName())
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), JSON.writeValueAsString(patch));
+                    .patch(PatchContext.of(PatchType.JSON), JSON.writeValueAsString(ops));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot write the patch of node " + node.getMetadata().getName(), e);
         }

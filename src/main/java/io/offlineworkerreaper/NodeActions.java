@@ -52,7 +52,7 @@ public final class NodeActions {
                     + "=" + Durations.humanize(settings.nodeActionAfter());
             switch (settings.nodeAction()) {
                 case CORDON -> {
-                    if (!Boolean.TRUE.equals(node.getSpec().getUnschedulable())) {
+                    if (!unschedulable(node)) {
                         actions.add(Action.onNode(Action.Kind.CORDON, n.name(), why));
                     }
                 }
@@ -79,7 +79,7 @@ public final class NodeActions {
                     continue;
                 }
                 String name = node.getMetadata().getName();
-                if (mark.equals(OptInSettings.NodeAction.CORDON.text()) && Boolean.TRUE.equals(node.getSpec().getUnschedulable())) {
+                if (mark.equals(OptInSettings.NodeAction.CORDON.text()) && unschedulable(node)) {
                     actions.add(Action.onNode(Action.Kind.UNCORDON, name, "Ready again; the reaper had cordoned it"));
                 } else if (mark.equals(OptInSettings.NodeAction.OUT_OF_SERVICE_TAINT.text()) && hasOutOfServiceTaint(node)) {
                     actions.add(Action.onNode(Action.Kind.REMOVE_OUT_OF_SERVICE_TAINT, name,
@@ -93,6 +93,10 @@ public final class NodeActions {
     static String marks(Node node) {
         Map<String, String> annotations = node.getMetadata().getAnnotations();
         return annotations == null ? null : annotations.get(MARK);
+    }
+
+    static boolean unschedulable(Node node) {
+        return node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable());
     }
 
     static boolean hasOutOfServiceTaint(Node node) {

@@ -1,0 +1,153 @@
+package io.offlineworkerreaper;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.TaintBuilder;
+import org.junit.jupiter.api.Test;
+
+import static io.offlineworkerreaper.Scenario.CLUSTER;
+import static io.offlineworkerreaper.Scenario.WORKER_3;
+import static io.offlineworkerreaper.Scenario.aNotReadyNode;
+import static io.offlineworkerreaper.Scenario.aReadyNode;
+import static io.offlineworkerreaper.Scenario.create;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The opt-in node actions: cordon, out-of-service taint, delete; and giving a node back once Ready. */
+class NodeActionsRoutesTest extends ReaperWorld {
+
+    private static final String DEAD = "alluxio-e2e-worker3";
+    private static final Taint UNREACHABLE = new TaintBuilder().withKey("node.kubernetes.io/unreachable")
+            .withEffect("NoExecute").build();
+
+    private Node node(String name) {
+        return client.nodes().withName(name).get();
+    }
+
+    private void becomesReady(String name) {
+        client.nodes().withName(name).edit(n -> new NodeBuilder(n).editStatus()
+                .withConditions(ClusterObjects.readyCondition("True", Instant.now())).endStatus().build());
+    }
+
+    private static Map<String, String> settings(String action) {
+        return Map.of("reaper.node.action", action, "reaper.node.action-after", "1m",
+                "reaper.safety.max-unhealthy", "2");
+    }
+
+    @Test
+    void should_cordon_a_dead_node_and_uncordon_it_when_ready_but_never_an_admins_cordon() throws Exception {
+        // given a dead node, and another dead node an administrator had cordoned already
+        create(client, aReadyNode("alluxio-e2e-worker"), aReadyNode("alluxio-e2e-worker2"), aNotReadyNode(DEAD),
+                new NodeBuilder(aNotReadyNode("cordoned-by-admin")).editSpec().withUnschedulable(true).endSpec().build());
+
+        // when the reaper runs with reaper.node.action=cordon
+        startReaper(settings("cordon"));
+
+        // then the dead node is cordoned and marked as cordoned by the reaper; the others are not touched
+        await().atMost(Duration.ofSeconds(20)).until(() -> NodeActions.unschedulable(node(DEAD)));
+        assertThat(node(DEAD).getMetadata().getAnnotations()).containsEntry(NodeActions.MARK, "cordon");
+        assertThat(node("cordoned-by-admin").getMetadata().getAnnotations()).doesNotContainKey(NodeActions.MARK);
+        assertThat(NodeActions.unschedulable(node("alluxio-e2e-worker"))).isFalse();
+
+        // when both come back
+        becomesReady(DEAD);
+        becomesReady("cordoned-by-admin");
+
+        // then the reaper's cordon is undone and said so; the administrator's stays
+        await().atMost(Duration.ofSeconds(20)).until(() -> !NodeActions.unschedulable(node(DEAD)));
+        assertThat(node(DEAD).getMetadata().getAnnotations()).doesNotContainKey(NodeActions.MARK);
+        reaper.awaitCycles(2);
+        assertThat(NodeActions.unschedulable(node("cordoned-by-admin"))).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> slack.texts().stream()
+                .anyMatch(t -> t.contains("Done: uncordon the node, Ready again: node " + DEAD)));
+        assertThat(slack.texts()).anyMatch(t -> t.contains("Done: cordon the node: node " + DEAD));
+    }
+
+    @Test
+    void should_add_the_out_of_service_taint_by_patch_keeping_other_taints_and_remove_it_when_ready() throws Exception {
+        create(client, aReadyNode("alluxio-e2e-worker"), aReadyNode("alluxio-e2e-worker2"),
+                new NodeBuilder(aNotReadyNode(DEAD)).editSpec().withTaints(UNREACHABLE).endSpec().build());
+
+        startReaper(settings("out-of-service-taint"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> NodeActions.hasOutOfServiceTaint(node(DEAD)));
+        List<Taint> taints = node(DEAD).getSpec().getTaints();
+        assertThat(taints).extracting(Taint::getKey)
+                .containsExactlyInAnyOrder("node.kubernetes.io/unreachable", NodeActions.OUT_OF_SERVICE);
+        assertThat(taints).filteredOn(t -> t.getKey().equals(NodeActions.OUT_OF_SERVICE)).singleElement()
+                .satisfies(t -> {
+                    assertThat(t.getValue()).isEqualTo("nodeshutdown");
+                    assertThat(t.getEffect()).isEqualTo("NoExecute");
+                });
+        assertThat(node("alluxio-e2e-worker").getSpec() == null ? null : node("alluxio-e2e-worker").getSpec().getTaints())
+                .isNullOrEmpty();
+        assertThat(client.v1().events().inNamespace("default").list().getItems())
+                .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("NodeOutOfServiceTainted"));
+
+        becomesReady(DEAD);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> !NodeActions.hasOutOfServiceTaint(node(DEAD)));
+        assertThat(node(DEAD).getSpec().getTaints()).extracting(Taint::getKey)
+                .containsExactly("node.kubernetes.io/unreachable");
+    }
+
+    @Test
+    void should_delete_a_dead_node_only_after_its_worker_was_removed_with_its_keys() throws Exception {
+        // given the seed crash: worker3's lease expired, its pod still on the dead node
+        Scenario.seedCrash(client, registry);
+        Path audit = Files.createTempFile("audit", ".jsonl");
+
+        startReaper(Map.of("reaper.node.action", "delete", "reaper.node.action-after", "1m",
+                "reaper.audit.file", audit.toString()));
+
+        // then the node goes, and only after the worker's pod and key went
+        await().atMost(Duration.ofSeconds(20)).until(() -> node(DEAD) == null);
+        assertThat(registry.exists(Scenario.authorizedKey(CLUSTER, WORKER_3))).isFalse();
+        List<String> lines = Files.readAllLines(audit);
+        int removed = indexOf(lines, "\"action\":\"removed\"");
+        int deleted = indexOf(lines, "\"action\":\"delete_node\"");
+        assertThat(removed).isNotNegative();
+        assertThat(deleted).isGreaterThan(removed);
+        assertThat(log()).contains("Not deleting node " + DEAD + " yet: an Alluxio worker pod is still on it");
+        // and the Ready nodes stay
+        assertThat(node("alluxio-e2e-worker")).isNotNull();
+        assertThat(node("alluxio-e2e-worker2")).isNotNull();
+    }
+
+    @Test
+    void should_touch_no_node_in_dry_run_or_while_the_breaker_is_open() throws Exception {
+        create(client, aReadyNode("alluxio-e2e-worker"), aReadyNode("alluxio-e2e-worker2"), aNotReadyNode(DEAD));
+        startReaper(Map.of("reaper.node.action", "delete", "reaper.node.action-after", "1m", "reaper.dry-run", "true"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.texts().stream()
+                .anyMatch(t -> t.contains("[DRY-RUN] Would delete the Node object: node " + DEAD)));
+        reaper.awaitCycles(2);
+        assertThat(node(DEAD)).isNotNull();
+        reaper.close();
+
+        // breaker: two of three nodes down
+        client.nodes().withName("alluxio-e2e-worker2").delete();
+        create(client, aNotReadyNode("alluxio-e2e-worker2"));
+        reaper = RunningReaper.start(client, etcd.clientUrl(), slack, Map.of("reaper.node.action", "delete",
+                "reaper.node.action-after", "1m"));
+        reaper.awaitCycles(3);
+        assertThat(node(DEAD)).isNotNull();
+        assertThat(node("alluxio-e2e-worker2")).isNotNull();
+    }
+
+    private static int indexOf(List<String> lines, String fragment) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(fragment)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
