@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -88,12 +89,16 @@ public final class ClusterActions {
     }
 
     private String clearFinalizers(Action action) {
-        var claim = client.persistentVolumeClaims().inNamespace(action.namespace()).withName(action.pvc());
-        if (claim.get() == null) {
-            return "PVC already gone";
+        try {
+            client.persistentVolumeClaims().inNamespace(action.namespace()).withName(action.pvc())
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"finalizers\":null}}");
+            return "finalizers cleared";
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return "PVC already gone";
+            }
+            throw e;
         }
-        claim.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"finalizers\":null}}");
-        return "finalizers cleared";
     }
 
     private String actOnNotReadyNode(Action action) {

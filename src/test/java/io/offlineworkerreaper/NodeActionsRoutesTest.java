@@ -39,14 +39,16 @@ class NodeActionsRoutesTest extends ReaperWorld {
 
     private static Map<String, String> settings(String action) {
         return Map.of("reaper.node.action", action, "reaper.node.action-after", "1m",
-                "reaper.safety.max-unhealthy", "2");
+                "reaper.safety.max-unhealthy", "3");
     }
 
     @Test
     void should_cordon_a_dead_node_and_uncordon_it_when_ready_but_never_an_admins_cordon() throws Exception {
         // given a dead node, and another dead node an administrator had cordoned already
         create(client, aReadyNode("alluxio-e2e-worker"), aReadyNode("alluxio-e2e-worker2"), aNotReadyNode(DEAD),
-                new NodeBuilder(aNotReadyNode("cordoned-by-admin")).editSpec().withUnschedulable(true).endSpec().build());
+                new NodeBuilder(aNotReadyNode("cordoned-by-admin")).editSpec().withUnschedulable(true).endSpec().build(),
+                new NodeBuilder(aNotReadyNode("opted-out")).editMetadata().addToLabels(OptOut.KEY, "true")
+                        .endMetadata().build());
 
         // when the reaper runs with reaper.node.action=cordon
         startReaper(settings("cordon"));
@@ -55,6 +57,7 @@ class NodeActionsRoutesTest extends ReaperWorld {
         await().atMost(Duration.ofSeconds(20)).until(() -> NodeActions.unschedulable(node(DEAD)));
         assertThat(node(DEAD).getMetadata().getAnnotations()).containsEntry(NodeActions.MARK, "cordon");
         assertThat(node("cordoned-by-admin").getMetadata().getAnnotations()).doesNotContainKey(NodeActions.MARK);
+        assertThat(NodeActions.unschedulable(node("opted-out"))).isFalse();
         assertThat(NodeActions.unschedulable(node("alluxio-e2e-worker"))).isFalse();
 
         // when both come back
