@@ -34,6 +34,15 @@ final class Manifests {
         return objects;
     }
 
+    /** The objects of an opt-in feature's RBAC, deploy/kubernetes/optional/<feature>/. */
+    static List<HasMetadata> optional(String feature) {
+        try (var files = java.nio.file.Files.list(DEPLOY.resolve("optional").resolve(feature))) {
+            return files.filter(f -> f.toString().endsWith(".yaml")).sorted().map(Manifests::object).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static HasMetadata object(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             return KUBERNETES.unmarshal(in);

@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -84,18 +85,18 @@ class RbacManifestsTest extends ReaperWorld {
     }
 
     /** Every rule that applies to the service account, through the shipped bindings. */
-    static List<Grant> grants(String saNamespace, String saName) {
+    static List<Grant> grants(List<HasMetadata> objects, String saNamespace, String saName) {
         Map<String, ClusterRole> clusterRoles = new HashMap<>();
         Map<String, Role> roles = new HashMap<>();
-        Manifests.ofKind(ClusterRole.class).forEach(r -> clusterRoles.put(r.getMetadata().getName(), r));
-        Manifests.ofKind(Role.class).forEach(r -> roles.put(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(), r));
+        of(objects, ClusterRole.class).forEach(r -> clusterRoles.put(r.getMetadata().getName(), r));
+        of(objects, Role.class).forEach(r -> roles.put(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(), r));
         List<Grant> grants = new ArrayList<>();
-        for (ClusterRoleBinding b : Manifests.ofKind(ClusterRoleBinding.class)) {
+        for (ClusterRoleBinding b : of(objects, ClusterRoleBinding.class)) {
             if (boundTo(b.getSubjects(), saNamespace, saName)) {
                 clusterRoles.get(b.getRoleRef().getName()).getRules().forEach(r -> grants.add(new Grant(null, r)));
             }
         }
-        for (RoleBinding b : Manifests.ofKind(RoleBinding.class)) {
+        for (RoleBinding b : of(objects, RoleBinding.class)) {
             if (boundTo(b.getSubjects(), saNamespace, saName)) {
                 String ns = b.getMetadata().getNamespace();
                 List<PolicyRule> rules = "ClusterRole".equals(b.getRoleRef().getKind())
@@ -105,6 +106,11 @@ class RbacManifestsTest extends ReaperWorld {
             }
         }
         return grants;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> List<T> of(List<HasMetadata> objects, Class<T> kind) {
+        return objects.stream().filter(kind::isInstance).map(o -> (T) o).toList();
     }
 
     private static boolean boundTo(List<Subject> subjects, String namespace, String name) {
@@ -164,15 +170,87 @@ class RbacManifestsTest extends ReaperWorld {
         reaper.close();
         reaper = null;
 
-        // then every request was allowed by the shipped RBAC
-        Set<Access> made = drainRequests();
-        List<Grant> grants = grants(reaperNamespace, account.getMetadata().getName());
+        // then every request was allowed by the shipped RBAC, and every verb it grants was used
+        List<Grant> grants = grants(Manifests.applied(), reaperNamespace, account.getMetadata().getName());
+        verify(drainRequests(), grants, grants);
+    }
+
+    @Test
+    void should_grant_the_opt_in_features_exactly_what_they_call() throws Exception {
+        ServiceAccount account = Manifests.ofKind(ServiceAccount.class).get(0);
+        String sa = account.getMetadata().getName();
+        String reaperNamespace = account.getMetadata().getNamespace();
+        List<HasMetadata> optional = new ArrayList<>();
+        for (String feature : List.of("terminating-pods", "node-actions", "local-volumes")) {
+            optional.addAll(Manifests.optional(feature));
+        }
+        List<HasMetadata> all = new ArrayList<>(Manifests.applied());
+        all.addAll(optional);
+
+        // given a dead node with a pod stuck Terminating, a pod on a local volume, and a second such node
+        create(client, aReadyNode("alluxio-e2e-worker"), aReadyNode("alluxio-e2e-worker2"),
+                aReadyNode("alluxio-e2e-worker5"), aNotReadyNode("alluxio-e2e-worker3"), aNotReadyNode("alluxio-e2e-worker4"));
+        NodePodLists pods = NodePodLists.serve(server, "alluxio-e2e-worker3", "alluxio-e2e-worker4");
+        pods.add(ClusterObjects.pod("apps", "web-7f9c-stuck", "alluxio-e2e-worker3", "10.244.9.1", Map.of("app", "web")),
+                java.time.Instant.now().minus(Duration.ofMinutes(12)));
+        client.persistentVolumes().resource(new io.fabric8.kubernetes.api.model.PersistentVolumeBuilder()
+                .withNewMetadata().withName("pv-db-0").endMetadata().withNewSpec().withStorageClassName("local-path")
+                .withNewNodeAffinity().withNewRequired().addNewNodeSelectorTerm().addNewMatchExpression()
+                .withKey("kubernetes.io/hostname").withOperator("In").withValues("alluxio-e2e-worker3")
+                .endMatchExpression().endNodeSelectorTerm().endRequired().endNodeAffinity().endSpec().build()).create();
+        client.persistentVolumeClaims().resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                .withNewMetadata().withNamespace("data").withName("data-db-0")
+                .addToFinalizers("kubernetes.io/pvc-protection").endMetadata()
+                .withNewSpec().withStorageClassName("local-path").withVolumeName("pv-db-0").endSpec().build()).create();
+        pods.add(new PodBuilder(ClusterObjects.pod("data", "db-0", "alluxio-e2e-worker3", "10.244.9.7", Map.of("app", "db")))
+                .editSpec().addNewVolume().withName("data").withNewPersistentVolumeClaim().withClaimName("data-db-0")
+                .endPersistentVolumeClaim().endVolume().endSpec().build(), null);
+        drainRequests();
+
+        // when the reaper runs with every opt-in feature on: first tainting the dead nodes, which then come
+        // back (the taint is removed), then deleting one that stays down
+        Map<String, String> settings = new HashMap<>(shippedSettings());
+        settings.putAll(Map.of("reaper.etcd.endpoints", etcd.clientUrl(), "reaper.check-interval", "300ms",
+                "reaper.dry-run", "false", "reaper.leader-election.enabled", "false",
+                "reaper.audit.file", Files.createTempFile("audit", ".jsonl").toString(),
+                "reaper.safety.max-unhealthy", "2"));
+        settings.putAll(Map.of("reaper.terminating.enabled", "true", "reaper.local-volumes.enabled", "true",
+                "reaper.local-volumes.clear-finalizers-after", "1s",
+                "reaper.node.action", "out-of-service-taint", "reaper.node.action-after", "1m"));
+        // (a dry-run first: it records the same Events every cycle, which counts them up with a patch)
+        settings.put("reaper.dry-run", "true");
+        reaper = RunningReaper.start(client, etcd.clientUrl(), slack, settings);
+        reaper.awaitCycles(3);
+        reaper.close();
+        settings.put("reaper.dry-run", "false");
+        reaper = RunningReaper.start(client, etcd.clientUrl(), slack, settings);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !pods.exists("apps", "web-7f9c-stuck")
+                && !pods.exists("data", "db-0") && reaper.cyclesRun() >= 5);
+        reaper.awaitCycles(2);
+        Set<Access> made = new LinkedHashSet<>(drainRequests());
+        client.nodes().withName("alluxio-e2e-worker4").edit(n -> new io.fabric8.kubernetes.api.model.NodeBuilder(n)
+                .editStatus().withConditions(ClusterObjects.readyCondition("True", java.time.Instant.now())).endStatus()
+                .build());
+        drainRequests(); // the test's own edit
+        reaper.awaitCycles(3);
+        reaper.close();
+        settings.put("reaper.node.action", "delete");
+        reaper = RunningReaper.start(client, etcd.clientUrl(), slack, settings);
+        reaper.awaitCycles(3);
+        reaper.close();
+        reaper = null;
+        made.addAll(drainRequests());
+
+        // then the shipped RBAC plus the opt-in files allow every request, and each opt-in verb was used
+        verify(made, grants(all, reaperNamespace, sa), grants(optional, reaperNamespace, sa));
+    }
+
+    private static void verify(Set<Access> made, List<Grant> allowed, List<Grant> mustBeUsed) {
         assertThat(made).as("requests the reaper made").isNotEmpty();
-        assertThat(made.stream().filter(a -> grants.stream().noneMatch(g -> g.allows(a))).toList())
+        assertThat(made.stream().filter(a -> allowed.stream().noneMatch(g -> g.allows(a))).toList())
                 .as("requests the shipped RBAC would deny").isEmpty();
-        // and every verb granted was used (least privilege: nothing granted "just in case")
         List<String> unused = new ArrayList<>();
-        for (Grant grant : grants) {
+        for (Grant grant : mustBeUsed) {
             for (String group : grant.rule().getApiGroups()) {
                 for (String resource : grant.rule().getResources()) {
                     for (String verb : grant.rule().getVerbs()) {
@@ -186,7 +264,7 @@ class RbacManifestsTest extends ReaperWorld {
                 }
             }
         }
-        assertThat(unused).as("verbs granted but never used").isEmpty();
+        assertThat(unused).as("verbs granted but never used (least privilege: nothing granted just in case)").isEmpty();
         System.out.println("requests made by the reaper: " + made);
     }
 
