@@ -143,6 +143,21 @@ class LocalVolumesRoutesTest extends ReaperWorld {
     }
 
     @Test
+    void should_change_nothing_while_the_safety_breaker_is_open() throws Exception {
+        create(client, aReadyNode("alluxio-e2e-worker"), aNotReadyNode("alluxio-e2e-worker2"), aNotReadyNode(DEAD));
+        client.persistentVolumes().resource(volume("pv-db-0", "local-path", DEAD)).create();
+        client.persistentVolumeClaims().resource(claim("data", "data-db-0", "pv-db-0", "local-path")).create();
+        pods = NodePodLists.serve(server, "alluxio-e2e-worker", "alluxio-e2e-worker2", DEAD);
+        pods.add(podWith("data", "db-0", DEAD, "data-db-0", Map.of("app", "db")), null);
+
+        startReaper(ON);
+        reaper.awaitCycles(3);
+
+        assertThat(pods.exists("data", "db-0")).isTrue();
+        assertThat(pvc("data", "data-db-0").getMetadata().getDeletionTimestamp()).isNull();
+    }
+
+    @Test
     void should_clear_the_finalizers_of_a_released_pvc_that_stays_terminating() throws Exception {
         create(client, aReadyNode("alluxio-e2e-worker"), aReadyNode("alluxio-e2e-worker2"), aNotReadyNode(DEAD));
         pods = NodePodLists.serve(server, "alluxio-e2e-worker", "alluxio-e2e-worker2", DEAD);

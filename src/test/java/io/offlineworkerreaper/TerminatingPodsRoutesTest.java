@@ -72,6 +72,11 @@ class TerminatingPodsRoutesTest extends ReaperWorld {
         // deleted once, forcefully: grace period 0
         assertThat(pods.deletes()).singleElement().asString().startsWith("apps/web-7f9c-stuck")
                 .contains("\"gracePeriodSeconds\":0");
+        // and it counted it
+        io.micrometer.core.instrument.MeterRegistry meters = reaper.context().getRegistry()
+                .lookupByNameAndType("metricsRegistry", io.micrometer.core.instrument.MeterRegistry.class);
+        assertThat(meters.get("reaper.actions").tag("action", "force_delete_stuck_pod").tag("result", "done")
+                .counter().count()).isEqualTo(1);
         // and it said so: a notice, an Event on the pod and on the node
         await().atMost(Duration.ofSeconds(5)).until(() -> slack.texts().stream()
                 .anyMatch(t -> t.contains("Done: force-delete the pod stuck Terminating: pod apps/web-7f9c-stuck")));
