@@ -173,7 +173,13 @@ public final class Notices {
             return "etcd refused the reaper's credentials: check reaper.etcd.username and reaper.etcd.password"
                     + " and the user's role";
         }
+        if (error.contains("Forbidden") || error.contains("is forbidden")) {
+            return "the reaper's service account lacks a permission: apply deploy/kubernetes, and for an opt-in"
+                    + " remediation its deploy/kubernetes/optional/<feature>/ RBAC";
+        }
         return switch (route) {
+            case "reap-terminating-pods", "free-local-volumes", "act-on-nodes", "apply-actions" ->
+                    "check the reaper's access to the Kubernetes API and the RBAC in deploy/kubernetes/optional/";
             case "call-etcd", "remove-worker-keys", "find-offline-workers" ->
                     "check that etcd is reachable from the reaper (reaper.etcd.endpoints) and healthy";
             case "check-nodes", "delete-worker-pod" ->

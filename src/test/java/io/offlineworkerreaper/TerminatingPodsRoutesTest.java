@@ -90,6 +90,28 @@ class TerminatingPodsRoutesTest extends ReaperWorld {
     }
 
     @Test
+    void should_still_remove_the_dead_worker_when_the_opt_in_rbac_is_missing() throws Exception {
+        // given the seed crash, terminating-pod reaping on, but its cluster-wide RBAC not applied (403)
+        Scenario.seedCrash(client, registry);
+        server.expect().get().withPath("/api/v1/pods?fieldSelector=spec.nodeName%3Dalluxio-e2e-worker3")
+                .andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(403).withReason("Forbidden")
+                        .withMessage("pods is forbidden: User \"system:serviceaccount:offline-worker-reaper:"
+                                + "offline-worker-reaper\" cannot list resource \"pods\" at the cluster scope").build())
+                .always();
+
+        startReaper(ON);
+
+        // then the worker remediation is not held up by the failing opt-in feature
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                !Scenario.podExists(client, "default", "alluxio-worker-577545dc9-2q7z7")
+                        && !registry.exists(Scenario.authorizedKey(CLUSTER, WORKER_3)));
+        // and the failure is announced with what to check
+        await().atMost(Duration.ofSeconds(5)).until(() -> slack.texts().stream()
+                .anyMatch(t -> t.contains("reap-terminating-pods failed") && t.contains("Forbidden")
+                        && t.contains("deploy/kubernetes/optional/")));
+    }
+
+    @Test
     void should_delete_nothing_in_dry_run_and_say_once_what_it_would_do() throws Exception {
         givenADeadNodeWithStuckPodsAndBystanders();
 
