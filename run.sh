@@ -27,6 +27,7 @@ need() { # need COMMAND DEBIAN-PACKAGE
 need java openjdk-17-jdk-headless
 need mvn maven
 need etcd etcd-server
+need openssl openssl   # the etcd TLS tests make their own CA and certificates
 
 if [ "${1:-}" = "test" ]; then
   shift
