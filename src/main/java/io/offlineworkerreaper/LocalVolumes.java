@@ -34,15 +34,12 @@ public final class LocalVolumes {
     }
 
     private final OptInSettings settings;
-    private final String workersNamespace;
-    private final Map<String, String> workersSelector;
+    private final SparedPods spared;
     private final Clock clock;
 
-    public LocalVolumes(OptInSettings settings, String workersNamespace, Map<String, String> workersSelector,
-                        Clock clock) {
+    public LocalVolumes(OptInSettings settings, SparedPods spared, Clock clock) {
         this.settings = settings;
-        this.workersNamespace = workersNamespace;
-        this.workersSelector = Map.copyOf(workersSelector);
+        this.spared = spared;
         this.clock = clock;
     }
 
@@ -55,7 +52,7 @@ public final class LocalVolumes {
         List<Action> actions = new ArrayList<>();
         for (Pod pod : view.pods()) {
             String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
-            if (node == null || !nodes.contains(node) || spared(pod)) {
+            if (node == null || !nodes.contains(node) || spared.reason(pod) != null) {
                 continue;
             }
             String namespace = pod.getMetadata().getNamespace();
@@ -98,14 +95,6 @@ public final class LocalVolumes {
             }
         }
         return actions;
-    }
-
-    private boolean spared(Pod pod) {
-        Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
-        boolean worker = workersNamespace.equals(pod.getMetadata().getNamespace())
-                && labels.entrySet().containsAll(workersSelector.entrySet());
-        boolean daemon = pod.getMetadata().getOwnerReferences().stream().anyMatch(o -> "DaemonSet".equals(o.getKind()));
-        return worker || daemon || OptOut.isExcluded(pod);
     }
 
     private boolean allowedClass(PersistentVolumeClaim claim, PersistentVolume pv) {

@@ -91,11 +91,10 @@ public final class ReaperConfiguration implements CamelConfiguration {
         registry.bind("podReaper", podReaper);
         registry.bind("clusterActions", new ClusterActions(client, podReaper, settings.workersNamespace(),
                 settings.workersSelector()));
-        registry.bind("terminatingPods", new TerminatingPods(settings.optIn(), settings.workersNamespace(),
-                settings.workersSelector(), Clock.systemUTC()));
+        SparedPods spared = new SparedPods(settings.workersNamespace(), settings.workersSelector());
+        registry.bind("terminatingPods", new TerminatingPods(settings.optIn(), spared, Clock.systemUTC()));
         registry.bind("nodeActions", new NodeActions(settings.optIn()));
-        registry.bind("localVolumes", new LocalVolumes(settings.optIn(), settings.workersNamespace(),
-                settings.workersSelector(), Clock.systemUTC()));
+        registry.bind("localVolumes", new LocalVolumes(settings.optIn(), spared, Clock.systemUTC()));
         registry.bind("notices", new Notices(announcements, masker));
         registry.bind("slackMessages", new SlackMessages(settings.dryRun()));
         SlackOutbox outbox = new SlackOutbox(new SlackRoute(context), settings.slack().queueSize(),

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -26,15 +25,12 @@ public final class TerminatingPods {
     static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
 
     private final OptInSettings settings;
-    private final String workersNamespace;
-    private final Map<String, String> workersSelector;
+    private final SparedPods spared;
     private final Clock clock;
 
-    public TerminatingPods(OptInSettings settings, String workersNamespace, Map<String, String> workersSelector,
-                           Clock clock) {
+    public TerminatingPods(OptInSettings settings, SparedPods spared, Clock clock) {
         this.settings = settings;
-        this.workersNamespace = workersNamespace;
-        this.workersSelector = Map.copyOf(workersSelector);
+        this.spared = spared;
         this.clock = clock;
     }
 
@@ -79,20 +75,10 @@ public final class TerminatingPods {
         if (!settings.terminatingNamespace(namespace)) {
             return "namespace excluded";
         }
-        if (pod.getMetadata().getOwnerReferences().stream().anyMatch(o -> "DaemonSet".equals(o.getKind()))) {
-            return "DaemonSet pod";
-        }
         if (pod.getMetadata().getAnnotations() != null
                 && pod.getMetadata().getAnnotations().containsKey(MIRROR_ANNOTATION)) {
             return "static pod";
         }
-        if (OptOut.isExcluded(pod)) {
-            return "opted out";
-        }
-        Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
-        if (workersNamespace.equals(namespace) && labels.entrySet().containsAll(workersSelector.entrySet())) {
-            return "Alluxio worker pod (handled with its etcd keys)";
-        }
-        return null;
+        return spared.reason(pod);
     }
 }

@@ -42,7 +42,7 @@ class OptInDecisionsTest {
     }
 
     private static TerminatingPods terminatingPods(Map<String, String> extra) {
-        return new TerminatingPods(settings(extra), "alluxio", Map.of("app", "alluxio"),
+        return new TerminatingPods(settings(extra), new SparedPods("alluxio", Map.of("app", "alluxio")),
                 Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
