@@ -108,47 +108,26 @@ public final class ReaperConfiguration implements CamelConfiguration {
                                                   ReaperSettings settings, SecretMasker masker) {
         ConnectivityCheck.Probe api = () -> client.nodes()
                 .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1L).build());
-        ConnectivityCheck.Probe etcd = new ConnectivityCheck.Probe() {
-            private org.apache.camel.ProducerTemplate template;
-
-            @Override
-            public synchronized void run() throws Exception {
-                if (template == null) {
-                    template = context.createProducerTemplate();
-                }
-                org.apache.camel.Exchange result = template.send("direct:call-etcd", e -> {
-                    e.getIn().setHeader("CamelEtcdAction", "get");
-                    e.getIn().setHeader("CamelEtcdPath", settings.authorizedPrefix());
-                    e.getIn().setHeader("CamelEtcdIsPrefix", false);
-                });
-                if (result.getException() != null) {
-                    throw result.getException();
-                }
-            }
-        };
+        RouteCall etcdRead = new RouteCall(context, "direct:call-etcd");
+        ConnectivityCheck.Probe etcd = () -> etcdRead.call(e -> {
+            e.getIn().setHeader("CamelEtcdAction", "get");
+            e.getIn().setHeader("CamelEtcdPath", settings.authorizedPrefix());
+            e.getIn().setHeader("CamelEtcdIsPrefix", false);
+        });
         return new ConnectivityCheck(api, etcd, masker);
     }
 
     /** Posts through the post-to-slack route and reports its failure, whatever camel-slack did with it. */
     static final class SlackRoute implements SlackOutbox.Sender {
-        private final CamelContext context;
-        private org.apache.camel.ProducerTemplate template;
+        private final RouteCall post;
 
         SlackRoute(CamelContext context) {
-            this.context = context;
+            this.post = new RouteCall(context, "direct:post-to-slack");
         }
 
         @Override
-        public synchronized void send(Notice notice) throws Exception {
-            if (template == null) {
-                template = context.createProducerTemplate();
-            }
-            // Read the outcome from the exchange once the call returned: camel-slack 4.18 sets a webhook
-            // error only after it signalled completion (CAMEL-23627), which routes' error handling misses.
-            org.apache.camel.Exchange result = template.send("direct:post-to-slack", e -> e.getIn().setBody(notice));
-            if (result.getException() != null) {
-                throw result.getException();
-            }
+        public void send(Notice notice) throws Exception {
+            post.call(e -> e.getIn().setBody(notice));
         }
     }
 
