@@ -124,13 +124,18 @@ class LocalVolumesRoutesTest extends ReaperWorld {
                 t.contains("Done: delete the local PVC and force-delete the pod: PVC data/data-db-0 of pod data/db-0")));
     }
 
-    @Test
-    void should_change_nothing_in_dry_run() throws Exception {
-        create(client, aReadyNode("alluxio-e2e-worker"), aReadyNode("alluxio-e2e-worker2"), aNotReadyNode(DEAD));
+    /** db-0 on the dead node, its PVC on a local-path volume there; {@code secondNode} beside one Ready node. */
+    private void givenDb0OnTheDeadNode(io.fabric8.kubernetes.api.model.Node secondNode) {
+        create(client, aReadyNode("alluxio-e2e-worker"), secondNode, aNotReadyNode(DEAD));
         client.persistentVolumes().resource(volume("pv-db-0", "local-path", DEAD)).create();
         client.persistentVolumeClaims().resource(claim("data", "data-db-0", "pv-db-0", "local-path")).create();
         pods = NodePodLists.serve(server, "alluxio-e2e-worker", "alluxio-e2e-worker2", DEAD);
         pods.add(podWith("data", "db-0", DEAD, "data-db-0", Map.of("app", "db")), null);
+    }
+
+    @Test
+    void should_change_nothing_in_dry_run() throws Exception {
+        givenDb0OnTheDeadNode(aReadyNode("alluxio-e2e-worker2"));
 
         startReaper(Map.of("reaper.local-volumes.enabled", "true", "reaper.dry-run", "true"));
 
@@ -144,11 +149,7 @@ class LocalVolumesRoutesTest extends ReaperWorld {
 
     @Test
     void should_change_nothing_while_the_safety_breaker_is_open() throws Exception {
-        create(client, aReadyNode("alluxio-e2e-worker"), aNotReadyNode("alluxio-e2e-worker2"), aNotReadyNode(DEAD));
-        client.persistentVolumes().resource(volume("pv-db-0", "local-path", DEAD)).create();
-        client.persistentVolumeClaims().resource(claim("data", "data-db-0", "pv-db-0", "local-path")).create();
-        pods = NodePodLists.serve(server, "alluxio-e2e-worker", "alluxio-e2e-worker2", DEAD);
-        pods.add(podWith("data", "db-0", DEAD, "data-db-0", Map.of("app", "db")), null);
+        givenDb0OnTheDeadNode(aNotReadyNode("alluxio-e2e-worker2")); // two of three nodes down
 
         startReaper(ON);
         reaper.awaitCycles(3);

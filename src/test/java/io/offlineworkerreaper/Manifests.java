@@ -51,9 +51,12 @@ final class Manifests {
         }
     }
 
-    @SuppressWarnings("unchecked")
     static <T extends HasMetadata> List<T> ofKind(Class<T> kind) {
-        return applied().stream().filter(kind::isInstance).map(o -> (T) o).toList();
+        return ofKind(applied(), kind);
+    }
+
+    static <T extends HasMetadata> List<T> ofKind(List<HasMetadata> objects, Class<T> kind) {
+        return objects.stream().filter(kind::isInstance).map(kind::cast).toList();
     }
 
     static JsonNode yaml(Path file) {

@@ -88,15 +88,15 @@ class RbacManifestsTest extends ReaperWorld {
     static List<Grant> grants(List<HasMetadata> objects, String saNamespace, String saName) {
         Map<String, ClusterRole> clusterRoles = new HashMap<>();
         Map<String, Role> roles = new HashMap<>();
-        of(objects, ClusterRole.class).forEach(r -> clusterRoles.put(r.getMetadata().getName(), r));
-        of(objects, Role.class).forEach(r -> roles.put(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(), r));
+        Manifests.ofKind(objects, ClusterRole.class).forEach(r -> clusterRoles.put(r.getMetadata().getName(), r));
+        Manifests.ofKind(objects, Role.class).forEach(r -> roles.put(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(), r));
         List<Grant> grants = new ArrayList<>();
-        for (ClusterRoleBinding b : of(objects, ClusterRoleBinding.class)) {
+        for (ClusterRoleBinding b : Manifests.ofKind(objects, ClusterRoleBinding.class)) {
             if (boundTo(b.getSubjects(), saNamespace, saName)) {
                 clusterRoles.get(b.getRoleRef().getName()).getRules().forEach(r -> grants.add(new Grant(null, r)));
             }
         }
-        for (RoleBinding b : of(objects, RoleBinding.class)) {
+        for (RoleBinding b : Manifests.ofKind(objects, RoleBinding.class)) {
             if (boundTo(b.getSubjects(), saNamespace, saName)) {
                 String ns = b.getMetadata().getNamespace();
                 List<PolicyRule> rules = "ClusterRole".equals(b.getRoleRef().getKind())
@@ -106,11 +106,6 @@ class RbacManifestsTest extends ReaperWorld {
             }
         }
         return grants;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> List<T> of(List<HasMetadata> objects, Class<T> kind) {
-        return objects.stream().filter(kind::isInstance).map(o -> (T) o).toList();
     }
 
     private static boolean boundTo(List<Subject> subjects, String namespace, String name) {
