@@ -41,6 +41,18 @@ public final class BoundedEtcdConfiguration extends Etcd3Configuration {
 
     @Override
     public Client createClient() {
+        return build(true);
+    }
+
+    /**
+     * A client for long-lived watches: same endpoints, TLS and credentials, no per-call deadline (a deadline
+     * would end the watch stream after reaper.etcd.timeout).
+     */
+    public Client createWatchClient() {
+        return build(false);
+    }
+
+    private Client build(boolean bounded) {
         ClientBuilder builder = Client.builder()
                 .endpoints(getEndpoints().split(","))
                 .authority(getAuthority())
@@ -51,8 +63,10 @@ public final class BoundedEtcdConfiguration extends Etcd3Configuration {
                 .keepaliveTime(getKeepAliveTime())
                 .keepaliveTimeout(getKeepAliveTimeout())
                 .connectTimeout(getConnectionTimeout())
-                .waitForReady(false)
-                .interceptor(new Deadline(timeout));
+                .waitForReady(false);
+        if (bounded) {
+            builder.interceptor(new Deadline(timeout));
+        }
         if (security.tls()) {
             try {
                 builder.sslContext(tls -> {

@@ -87,7 +87,27 @@ public final class NodeReadiness {
         return ready != null && "True".equals(ready.getStatus());
     }
 
-    private static NodeCondition readyCondition(Node node) {
+    /**
+     * Watch mode: how long until this node has been NotReady for reaper.nodes.not-ready-for (zero when it
+     * already has), or empty when it is Ready, not considered, or its Ready condition cannot be read.
+     */
+    public java.util.Optional<Duration> dueIn(Node node) {
+        if (node.getMetadata() == null || !nodesSelector.matches(node.getMetadata().getLabels())) {
+            return java.util.Optional.empty();
+        }
+        NodeCondition ready = readyCondition(node);
+        if (ready == null || !("False".equals(ready.getStatus()) || "Unknown".equals(ready.getStatus()))) {
+            return java.util.Optional.empty();
+        }
+        Instant since = transitionTime(node.getMetadata().getName(), ready.getLastTransitionTime());
+        if (since == null) {
+            return java.util.Optional.empty();
+        }
+        Duration left = Duration.between(clock.instant(), since.plus(notReadyFor));
+        return java.util.Optional.of(left.isNegative() ? Duration.ZERO : left);
+    }
+
+    static NodeCondition readyCondition(Node node) {
         if (node.getStatus() == null || node.getStatus().getConditions() == null) {
             return null;
         }

@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
 public final class ReaperConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReaperConfiguration.class);
+    /** The first cycle starts this long after startup, once every route is up. */
+    static final java.time.Duration FIRST_CYCLE_AFTER = java.time.Duration.ofSeconds(1);
+    /** A failed etcd watch is started again after this long. */
+    static final java.time.Duration WATCH_RETRY = java.time.Duration.ofSeconds(2);
 
     @Override
     public void configure(CamelContext context) {
@@ -81,8 +85,16 @@ public final class ReaperConfiguration implements CamelConfiguration {
 
         registry.bind("settings", settings);
         registry.bind("announcements", announcements);
-        registry.bind("nodeReadiness",
-                new NodeReadiness(settings.notReadyFor(), settings.nodesSelector(), Clock.systemUTC()));
+        NodeReadiness readiness = new NodeReadiness(settings.notReadyFor(), settings.nodesSelector(),
+                Clock.systemUTC());
+        registry.bind("nodeReadiness", readiness);
+        CycleScheduler cycleScheduler = new CycleScheduler(FIRST_CYCLE_AFTER, settings.checkInterval());
+        registry.bind("cycleScheduler", cycleScheduler);
+        if (settings.detection() == ReaperSettings.Detection.WATCH) {
+            watch(context, new NodeWatch(client, readiness, cycleScheduler));
+            watch(context, new HeartbeatWatch(etcd::createWatchClient, settings.serviceDiscoveryPrefix(),
+                    cycleScheduler, WATCH_RETRY, masker));
+        }
         registry.bind("safetyGate", new SafetyGate(settings.safety().maxUnhealthy(), settings.safety().cooldown(),
                 settings.safety().maxPodsPerCycle(), Clock.systemUTC()));
         registry.bind("workerPods", new WorkerPods(settings.workersNamespace()));
@@ -128,6 +140,14 @@ public final class ReaperConfiguration implements CamelConfiguration {
         @Override
         public void send(Notice notice) throws Exception {
             post.call(e -> e.getIn().setBody(notice));
+        }
+    }
+
+    private static void watch(CamelContext context, Object watch) {
+        try {
+            context.addService(watch, true, true);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot start " + watch.getClass().getSimpleName(), e);
         }
     }
 

@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
  */
 public record ReaperSettings(
         Duration checkInterval,
+        Detection detection,
         Duration notReadyFor,
         String workersNamespace,
         Map<String, String> workersSelector,
@@ -56,6 +57,7 @@ public record ReaperSettings(
         OptInSettings optIn) {
 
     public static final String CHECK_INTERVAL = "reaper.check-interval";
+    public static final String DETECTION = "reaper.detection";
     public static final String NOT_READY_FOR = "reaper.nodes.not-ready-for";
     public static final String WORKERS_NAMESPACE = "reaper.workers.namespace";
     public static final String WORKERS_SELECTOR = "reaper.workers.selector";
@@ -102,6 +104,7 @@ public record ReaperSettings(
         Reader in = new Reader(lookup);
         return new ReaperSettings(
                 in.duration(CHECK_INTERVAL, Duration.ofMillis(100)),
+                Detection.from(in),
                 in.duration(NOT_READY_FOR, Duration.ZERO),
                 in.matching(WORKERS_NAMESPACE, DNS_LABEL, "a namespace name (lowercase DNS label, e.g. alluxio)"),
                 in.selector(WORKERS_SELECTOR),
@@ -146,6 +149,7 @@ public record ReaperSettings(
     public Map<String, String> describe() {
         Map<String, String> shown = new LinkedHashMap<>();
         shown.put(CHECK_INTERVAL, Durations.humanize(checkInterval));
+        shown.put(DETECTION, detection.text());
         shown.put(NOT_READY_FOR, Durations.humanize(notReadyFor));
         shown.put(WORKERS_NAMESPACE, workersNamespace);
         shown.put(WORKERS_SELECTOR, workersSelectorText());
@@ -169,6 +173,28 @@ public record ReaperSettings(
     }
 
     /** The circuit breaker and the per-cycle cap. */
+    /**
+     * How a cycle gets started: {@code poll} runs one every check-interval; {@code watch} also runs one as soon
+     * as a node changes readiness or a worker's heartbeat disappears from etcd, the interval staying as the
+     * safety net.
+     */
+    public enum Detection {
+        POLL, WATCH;
+
+        static Detection from(Reader in) {
+            String text = in.required(DETECTION, "poll or watch");
+            try {
+                return valueOf(text.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(DETECTION, text, "poll or watch");
+            }
+        }
+
+        public String text() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     public record Safety(SafetyGate.MaxUnhealthy maxUnhealthy, int maxPodsPerCycle, Duration cooldown) {
 
         static Safety from(Reader in) {
