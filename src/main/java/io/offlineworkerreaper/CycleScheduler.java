@@ -68,6 +68,9 @@ public final class CycleScheduler implements ScheduledPollConsumerScheduler {
             executor = started ? thread : null;
         }
         if (executor != null) {
+            if (!delay.isZero() && !delay.isNegative()) {
+                LOG.info("Cycle planned in {}: {}", Durations.humanize(delay), reason);
+            }
             try {
                 executor.schedule(() -> trigger(reason), Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException stopping) {

@@ -75,12 +75,18 @@ public final class HeartbeatWatch extends ServiceSupport {
     }
 
     private void onError(Throwable error) {
+        if (!isRunAllowed()) {
+            return;
+        }
         LOG.warn("Heartbeat watch on {} failed: {}; watching again in {} (cycles still run every check-interval)",
                 prefix, masker.mask(String.valueOf(error.getMessage())), Durations.humanize(retry));
         again();
     }
 
     private void onCompleted() {
+        if (!isRunAllowed()) {
+            return;
+        }
         LOG.info("Heartbeat watch on {} ended; watching again in {}", prefix, Durations.humanize(retry));
         again();
     }

@@ -83,8 +83,7 @@ public final class NodeWatch extends ServiceSupport {
             return;
         }
         readiness.dueIn(after).ifPresentOrElse(
-                due -> cycles.triggerAfter(due, "node " + name + " is NotReady"
-                        + (due.isZero() ? "" : ", acting in " + Durations.humanize(due))),
+                due -> cycles.triggerAfter(due, "node " + name + " is NotReady for reaper.nodes.not-ready-for"),
                 () -> {
                     if (before != null && NodeReadiness.isReady(after)) {
                         cycles.trigger("node " + name + " is Ready again");

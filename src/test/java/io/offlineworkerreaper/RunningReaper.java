@@ -56,6 +56,12 @@ final class RunningReaper implements AutoCloseable {
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> counter.currentCycle() >= target);
     }
 
+    /** Waits until the first cycle has run and ended (no cycle in flight). */
+    void awaitFirstCycleEnded() {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> cyclesRun() >= 1
+                && context().getInflightRepository().size("check-nodes") == 0);
+    }
+
     /** Cycles this instance has started so far. */
     long cyclesRun() {
         return context().getRegistry().lookupByNameAndType("announcements", Announcements.class).currentCycle();
