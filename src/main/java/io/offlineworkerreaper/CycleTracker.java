@@ -17,6 +17,8 @@ import org.apache.camel.support.EventNotifierSupport;
  */
 public final class CycleTracker extends EventNotifierSupport {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CycleTracker.class);
+
     static final String CYCLE_ROUTE = "check-nodes";
 
     /** How one cycle ended. */
@@ -84,7 +86,9 @@ public final class CycleTracker extends EventNotifierSupport {
 
     synchronized void ended(boolean exchangeFailed) {
         Result result = exchangeFailed || failures > 0 ? Result.FAILED : breakerHeld ? Result.REFUSED : Result.OK;
-        metrics.cycleEnded(Duration.ofNanos(System.nanoTime() - startedNanos), result != Result.FAILED);
+        Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
+        metrics.cycleEnded(took, result != Result.FAILED);
+        LOG.info("Cycle ended in {} ms: {}", took.toMillis(), result);
         firstCycle.complete(result);
     }
 

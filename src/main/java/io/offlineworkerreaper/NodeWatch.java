@@ -7,7 +7,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -22,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * NotReady (once it has been for reaper.nodes.not-ready-for) or Ready again. The informer lists, then
  * watches; after a dropped watch it watches again, and after 410 Gone (its resourceVersion too old) it
  * lists again, so no change is lost. Camel's kubernetes-nodes consumer gives up after a watch error, hence
- * this class. The informer keeps only what readiness needs (name, labels, resourceVersion, the Ready
- * condition), not whole nodes: 5,000 nodes' images and capacities would otherwise stay in the heap.
+ * this class. The informer keeps only what the reaper reads of a node ({@link NodeSource#slim}), not whole
+ * nodes: 5,000 nodes' images and capacities would otherwise stay in the heap. While it watches, cycles take
+ * their nodes from this cache ({@link NodeSource}).
  */
 public final class NodeWatch extends ServiceSupport {
 
@@ -74,7 +74,13 @@ public final class NodeWatch extends ServiceSupport {
 
     /** True once the informer has listed the nodes and is watching them. */
     public boolean isWatching() {
-        return informer != null && informer.hasSynced() && informer.isWatching();
+        SharedIndexInformer<Node> current = informer;
+        return current != null && current.hasSynced() && current.isWatching();
+    }
+
+    /** The informer's readiness-only nodes while it is watching; null otherwise (the cycle then lists). */
+    public List<Node> cached() {
+        return isWatching() ? informer.getStore().list() : null;
     }
 
     void changed(Node before, Node after) {
@@ -107,20 +113,6 @@ public final class NodeWatch extends ServiceSupport {
     static final class ReadinessStore implements ItemStore<Node> {
         private final Map<String, Node> nodes = new ConcurrentHashMap<>();
 
-        static Node slim(Node node) {
-            NodeCondition ready = NodeReadiness.readyCondition(node);
-            NodeBuilder slim = new NodeBuilder().withNewMetadata()
-                    .withName(node.getMetadata().getName())
-                    .withUid(node.getMetadata().getUid())
-                    .withResourceVersion(node.getMetadata().getResourceVersion())
-                    .withLabels(node.getMetadata().getLabels())
-                    .endMetadata();
-            if (ready != null) {
-                slim.withNewStatus().withConditions(ready).endStatus();
-            }
-            return slim.build();
-        }
-
         @Override
         public String getKey(Node node) {
             return node.getMetadata().getName();
@@ -128,7 +120,7 @@ public final class NodeWatch extends ServiceSupport {
 
         @Override
         public Node put(String key, Node node) {
-            return nodes.put(key, slim(node));
+            return nodes.put(key, NodeSource.slim(node));
         }
 
         @Override

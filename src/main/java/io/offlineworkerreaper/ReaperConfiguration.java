@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 public final class ReaperConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReaperConfiguration.class);
-    /** The first cycle starts this long after startup, once every route is up. */
-    static final java.time.Duration FIRST_CYCLE_AFTER = java.time.Duration.ofSeconds(1);
+    /** The first cycle starts as soon as its route does (after the other routes, and after leadership). */
+    static final java.time.Duration FIRST_CYCLE_AFTER = java.time.Duration.ZERO;
     /** A failed etcd watch is started again after this long. */
     static final java.time.Duration WATCH_RETRY = java.time.Duration.ofSeconds(2);
 
@@ -90,8 +90,12 @@ public final class ReaperConfiguration implements CamelConfiguration {
         registry.bind("nodeReadiness", readiness);
         CycleScheduler cycleScheduler = new CycleScheduler(FIRST_CYCLE_AFTER, settings.checkInterval());
         registry.bind("cycleScheduler", cycleScheduler);
+        NodeSource nodeSource = new NodeSource(client);
+        registry.bind("nodeSource", nodeSource);
         if (settings.detection() == ReaperSettings.Detection.WATCH) {
-            watch(context, new NodeWatch(client, readiness, cycleScheduler));
+            NodeWatch nodeWatch = new NodeWatch(client, readiness, cycleScheduler);
+            nodeSource.useCache(nodeWatch::cached);
+            watch(context, nodeWatch);
             watch(context, new HeartbeatWatch(etcd::createWatchClient, settings.serviceDiscoveryPrefix(),
                     cycleScheduler, WATCH_RETRY, masker));
         }

@@ -39,7 +39,7 @@ class KubernetesFailureTest extends ReaperWorld {
     void should_survive_api_errors_on_listing_nodes_and_remediate_once_the_api_answers() throws Exception {
         // given the seed crash, and an API server answering 500 to the next dozen node lists
         Scenario.seedCrash(client, registry);
-        server.expect().get().withPath("/api/v1/nodes").andReturn(500, STATUS_500).times(12);
+        server.expect().get().withPath("/api/v1/nodes?resourceVersion=0").andReturn(500, STATUS_500).times(12);
 
         // when the reaper runs
         try (KubernetesClient api = bounded(client, Duration.ofSeconds(2));

@@ -94,10 +94,11 @@ class SafetyRoutesTest extends ReaperWorld {
     void should_remove_at_most_the_configured_number_of_workers_per_cycle() throws Exception {
         // given two dead workers, the breaker wide open, and one removal per cycle
         twoOfThreeNodesDown();
-        startReaper(Map.of("reaper.safety.max-unhealthy", "100%", "reaper.safety.max-pods-per-cycle", "1"));
+        startReaper(Map.of("reaper.safety.max-unhealthy", "100%", "reaper.safety.max-pods-per-cycle", "1",
+                "reaper.check-interval", "3s"));
 
-        // when the first cycle ends
-        reaper.awaitCycles(1);
+        // when the first cycle ends (the next one is 3 s away)
+        reaper.awaitFirstCycleEnded();
 
         // then exactly one of the two is gone; the next cycle takes the other
         assertThat(podExists(client, "default", POD_2) ^ podExists(client, "default", POD_3)).isTrue();

@@ -1,0 +1,151 @@
+package io.offlineworkerreaper;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The reaper's jar as a child process, started as the Deployment starts it (same JVM memory flags, 384 MiB
+ * limit), its log lines time-stamped as they arrive.
+ */
+final class BenchJar implements AutoCloseable {
+
+    /** The Deployment's JAVA_TOOL_OPTIONS, with the container limit the JVM would see in the pod. */
+    static final List<String> POD_JVM = List.of("-XX:MaxRAM=384m", "-XX:MaxRAMPercentage=70",
+            "-XX:+ExitOnOutOfMemoryError");
+    private static final Pattern CYCLE_ENDED = Pattern.compile("Cycle ended in (\\d+) ms: (\\w+)");
+    private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+
+    record Line(Instant at, String text) {
+    }
+
+    final Instant spawned;
+    private final Process process;
+    private final List<Line> lines = new CopyOnWriteArrayList<>();
+
+    private BenchJar(Process process, Instant spawned, Path logFile) throws IOException {
+        this.process = process;
+        this.spawned = spawned;
+        PrintWriter copy = new PrintWriter(Files.newBufferedWriter(logFile, StandardCharsets.UTF_8), true);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    lines.add(new Line(Instant.now(), line));
+                    copy.println(line);
+                }
+            } catch (IOException ignored) {
+                // process ended
+            } finally {
+                copy.close();
+            }
+        }, "bench-jar-log");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    static BenchJar start(Path dir, String name, Map<String, String> env) throws IOException {
+        Path jar = Path.of(System.getProperty("reaper.jar", "target/offline-worker-reaper.jar")).toAbsolutePath();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(POD_JVM);
+        command.addAll(List.of("-jar", jar.toString(), "-Dcamel.management.enabled=false"));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(k -> k.startsWith("REAPER_") || k.equals("JAVA_TOOL_OPTIONS"));
+        builder.environment().putAll(env);
+        Instant spawned = Instant.now();
+        return new BenchJar(builder.start(), spawned, dir.resolve(name + ".log"));
+    }
+
+    /** When the first line matching {@code regex} arrived (waiting for it). */
+    Instant await(String regex, Duration timeout) throws InterruptedException {
+        Pattern pattern = Pattern.compile(regex);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Line line : lines) {
+                if (pattern.matcher(line.text()).find()) {
+                    return line.at();
+                }
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the reaper exited (" + process.exitValue() + ") before '" + regex
+                        + "'; last lines:\n" + tail(30));
+            }
+            Thread.sleep(10);
+        }
+        throw new IllegalStateException("no '" + regex + "' within " + timeout + "; last lines:\n" + tail(30));
+    }
+
+    /** Durations of the cycles that ended between {@code from} and {@code to}, in ms. */
+    List<Long> cycleMillis(Instant from, Instant to) {
+        List<Long> millis = new ArrayList<>();
+        for (Line line : lines) {
+            Matcher m = CYCLE_ENDED.matcher(line.text());
+            if (m.find() && !line.at().isBefore(from) && line.at().isBefore(to)) {
+                millis.add(Long.parseLong(m.group(1)));
+            }
+        }
+        return millis;
+    }
+
+    long count(String regex) {
+        Pattern pattern = Pattern.compile(regex);
+        return lines.stream().filter(l -> pattern.matcher(l.text()).find()).count();
+    }
+
+    String tail(int n) {
+        List<Line> all = new ArrayList<>(lines);
+        return String.join("\n", all.subList(Math.max(0, all.size() - n), all.size()).stream()
+                .map(Line::text).toList());
+    }
+
+    /** Resident set size of the JVM process, from /proc. */
+    long rssMiB() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+            }
+        }
+        throw new IllegalStateException("no VmRSS for " + process.pid());
+    }
+
+    /** Heap in use right after a full GC, via jcmd. */
+    long heapAfterGcMiB() throws IOException, InterruptedException {
+        jcmd("GC.run");
+        String info = jcmd("GC.heap_info");
+        Matcher m = HEAP_USED.matcher(info);
+        if (!m.find()) {
+            throw new IllegalStateException("cannot read GC.heap_info:\n" + info);
+        }
+        return Long.parseLong(m.group(1)) / 1024;
+    }
+
+    private String jcmd(String command) throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(process.pid()), command).redirectErrorStream(true).start();
+        String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        jcmd.waitFor(30, TimeUnit.SECONDS);
+        return out;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}

@@ -1,0 +1,321 @@
+package io.offlineworkerreaper;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.Watch;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The performance benchmark (issue 7), run by {@code mvn -Pbench verify}, never by the default test run. The
+ * reaper's jar, started as the Deployment starts it, against the fabric8 API emulator and a real etcd:
+ * <ol>
+ *   <li>remediation latency, from the dead worker's heartbeat key expiring in etcd (its node NotReady) to its
+ *       pod and /DHT key gone, at check-interval 1 s (poll) and in watch mode, on a 20-node cluster;</li>
+ *   <li>the healthy cycle of a 5,000-node cluster (one worker and 25 other pods per node): API requests and
+ *       bytes per cycle, cycle wall time, heap after a full GC;</li>
+ *   <li>the same latency on one node among 5,000, in both modes;</li>
+ *   <li>startup (java -jar to the first cycle ended) and resident memory after one minute.</li>
+ * </ol>
+ * Prints a report and writes it to target/bench/results.md. Asserts the issue's targets.
+ */
+class ScaleBench {
+
+    /** Each emulated cluster has its own Alluxio cluster in etcd (the same pod IPs in one would be refused). */
+    static String cluster(String prefix) {
+        return "bench-" + prefix;
+    }
+    static final int LATENCY_RUNS = Integer.getInteger("bench.runs", 7);
+    static final int NODES = Integer.getInteger("bench.nodes", 5000);
+    static final int OTHER_PODS = Integer.getInteger("bench.other-pods", 25);
+
+    private final Map<String, Instant> etcdDeleted = new ConcurrentHashMap<>();
+    private final List<String> report = new ArrayList<>();
+
+    @Test
+    void measure() throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", "bench")).toAbsolutePath();
+        report.add("# offline-worker-reaper benchmark, " + Instant.now());
+        report.add("");
+        report.add("Machine: " + Runtime.getRuntime().availableProcessors() + " CPUs, "
+                + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java "
+                + System.getProperty("java.version") + "; reaper JVM flags " + String.join(" ", BenchJar.POD_JVM));
+        report.add("");
+        try (EtcdServer etcd = EtcdServer.start(Files.createTempDirectory("bench-etcd"));
+             Client etcdClient = Client.builder().endpoints(etcd.clientUrl()).build()) {
+            etcdClient.getWatchClient().watch(ByteSequence.from("/", StandardCharsets.UTF_8),
+                    WatchOption.builder().isPrefix(true).withNoPut(true).build(), Watch.listener(response -> {
+                        for (WatchEvent event : response.getEvents()) {
+                            etcdDeleted.put(event.getKeyValue().getKey().toString(StandardCharsets.UTF_8),
+                                    Instant.now());
+                        }
+                    }));
+            Workers workers = new Workers(etcdClient);
+
+            // 1. latency on a small cluster, poll then watch
+            try (BenchCluster small = new BenchCluster()) {
+                small.load(20, OTHER_PODS);
+                workers.register("small", 20, List.of(1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 14, 15, 16, 17));
+                List<Long> poll = latencies(dir, "small-poll", small, workers, "small", etcd, "poll", "1s",
+                        List.of(1, 2, 3, 4, 5, 6, 7).subList(0, Math.min(7, LATENCY_RUNS)));
+                List<Long> watch = latencies(dir, "small-watch", small, workers, "small", etcd, "watch", "30s",
+                        List.of(11, 12, 13, 14, 15, 16, 17).subList(0, Math.min(7, LATENCY_RUNS)));
+                section("1. Remediation latency, 20 nodes (heartbeat key expired -> pod and /DHT key gone)");
+                row("poll, check-interval 1s", poll, 2000);
+                row("watch, check-interval 30s (safety net)", watch, 1000);
+            }
+
+            // 2-4. a 5,000-node cluster
+            try (BenchCluster large = new BenchCluster()) {
+                long loading = System.nanoTime();
+                large.load(NODES, OTHER_PODS);
+                workers.register("large", NODES, List.of(1, 2, 3, 4, 5, 11, 12, 13, 14, 15));
+                report.add("");
+                report.add("Loaded " + NODES + " nodes, " + NODES + " worker pods, " + NODES * OTHER_PODS
+                        + " other pods, " + 2 * NODES + " etcd keys in "
+                        + Duration.ofNanos(System.nanoTime() - loading).toSeconds() + " s; a node object is "
+                        + large.client.nodes().withName(BenchCluster.nodeName(0)).get().toString().length()
+                        + " characters as Java prints it, " + nodeJsonBytes(large) + " bytes of JSON.");
+                for (String mode : List.of("poll", "watch")) {
+                    steadyState(dir, large, workers, etcd, mode);
+                }
+            }
+        } finally {
+            String text = String.join("\n", report) + "\n";
+            Files.writeString(dir.resolve("results.md"), text);
+            System.out.println("\n" + text);
+        }
+    }
+
+    private static long nodeJsonBytes(BenchCluster cluster) {
+        return io.fabric8.kubernetes.client.utils.Serialization.asJson(
+                cluster.client.nodes().withName(BenchCluster.nodeName(0)).get()).getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** Phases 2-4 for one detection mode: startup, one minute healthy, then latency runs. */
+    private void steadyState(Path dir, BenchCluster cluster, Workers workers, EtcdServer etcd, String mode)
+            throws Exception {
+        String interval = mode.equals("poll") ? "1s" : "30s";
+        List<Integer> targets = mode.equals("poll") ? List.of(1, 2, 3, 4, 5) : List.of(11, 12, 13, 14, 15);
+        try (BenchJar jar = BenchJar.start(dir, "large-" + mode, env(dir, cluster, etcd, "large", mode, interval))) {
+            Instant firstCycle = jar.await("Cycle ended", Duration.ofMinutes(2));
+            Duration startup = Duration.between(jar.spawned, firstCycle);
+            // one minute after start: measure the healthy cycles of the last 45 s, then memory
+            Thread.sleep(Math.max(0, Duration.between(Instant.now(), firstCycle.plusSeconds(15)).toMillis()));
+            long requests0 = cluster.api.requests.get();
+            long bytes0 = cluster.api.bytes.get();
+            long server0 = cluster.api.serverNanos.get();
+            cluster.api.drainRequests();
+            Instant from = Instant.now();
+            Thread.sleep(Math.max(0, Duration.between(Instant.now(), jar.spawned.plusSeconds(60)).toMillis()));
+            Instant to = Instant.now();
+            long rss = jar.rssMiB();
+            List<Long> cycles = jar.cycleMillis(from, to);
+            long requests = cluster.api.requests.get() - requests0;
+            long bytes = cluster.api.bytes.get() - bytes0;
+            double serverMs = (cluster.api.serverNanos.get() - server0) / 1e6;
+            List<String> seen = cluster.api.drainRequests();
+            long heap = jar.heapAfterGcMiB();
+
+            List<Long> latencies = new ArrayList<>();
+            for (int target : targets) {
+                latencies.add(latency(cluster, workers, "large", target, jar));
+            }
+
+            section("Healthy " + NODES + "-node cluster, " + mode + " mode (check-interval " + interval + ")");
+            int n = Math.max(1, cycles.size());
+            report.add("| measure | value | target |");
+            report.add("|---|---|---|");
+            report.add("| startup, java -jar to first cycle ended | " + startup.toMillis() + " ms | <= 3000 ms |");
+            report.add("| cycles in the " + Duration.between(from, to).toSeconds() + " s window | " + cycles.size()
+                    + " | |");
+            report.add("| API requests per cycle | " + String.format("%.2f", (double) requests / n)
+                    + " (" + requests + " in the window) | <= 3 |");
+            report.add("| bytes received per cycle | " + String.format("%,d", bytes / n) + " | |");
+            report.add("| cycle wall time, median / p90 / max | " + percentile(cycles, 50) + " / "
+                    + percentile(cycles, 90) + " / " + percentile(cycles, 100) + " ms | <= 500 ms |");
+            report.add("| emulator time answering, per cycle | " + String.format("%.1f", serverMs / n) + " ms | |");
+            report.add("| heap after full GC (at 1 min) | " + heap + " MiB | <= 256 MiB |");
+            report.add("| resident memory at 1 min | " + rss + " MiB | (limit 384 MiB) |");
+            report.add("| remediation latency, 1 node among " + NODES + ", median / max of " + latencies.size()
+                    + " | " + percentile(latencies, 50) + " / " + percentile(latencies, 100) + " ms | "
+                    + (mode.equals("poll") ? "<= 2000" : "<= 1000") + " ms |");
+            report.add("");
+            report.add("Requests in the window: " + String.join("; ", seen.subList(0, Math.min(5, seen.size()))));
+
+            assertThat(startup).as(mode + " startup").isLessThanOrEqualTo(Duration.ofSeconds(3));
+            assertThat((double) requests / n).as(mode + " requests per cycle").isLessThanOrEqualTo(3);
+            assertThat(percentile(cycles, 50)).as(mode + " cycle median ms").isLessThanOrEqualTo(500);
+            assertThat(heap).as(mode + " heap MiB").isLessThanOrEqualTo(256);
+            assertThat(percentile(latencies, 50)).as(mode + " latency ms")
+                    .isLessThanOrEqualTo(mode.equals("poll") ? 2000 : 1000);
+        }
+    }
+
+    private List<Long> latencies(Path dir, String name, BenchCluster cluster, Workers workers, String cluster2,
+                                 EtcdServer etcd, String mode, String interval, List<Integer> targets)
+            throws Exception {
+        try (BenchJar jar = BenchJar.start(dir, name, env(dir, cluster, etcd, cluster2, mode, interval))) {
+            jar.await("Cycle ended", Duration.ofMinutes(1));
+            if (mode.equals("watch")) {
+                jar.await("Heartbeat watch: watching", Duration.ofSeconds(10));
+                jar.await("Node watch: listing done", Duration.ofSeconds(30));
+            }
+            List<Long> result = new ArrayList<>();
+            for (int target : targets) {
+                result.add(latency(cluster, workers, cluster2, target, jar));
+            }
+            return result;
+        }
+    }
+
+    /**
+     * One remediation: node {@code n} goes NotReady (five minutes ago, past not-ready-for) while its worker
+     * still heartbeats; then the worker's lease expires. Returns ms from the heartbeat key's deletion to
+     * the last of: pod DELETE answered, /DHT key deleted. The node is made Ready again afterwards.
+     */
+    private long latency(BenchCluster cluster, Workers workers, String prefix, int n, BenchJar jar)
+            throws Exception {
+        String node = BenchCluster.nodeName(n);
+        String pod = BenchCluster.workerPod(n);
+        String worker = Workers.id(prefix, n);
+        cluster.notReady(node, Instant.now().minus(Duration.ofMinutes(5)));
+        Thread.sleep(1500); // a cycle or two refuse: the worker still heartbeats
+        workers.expire(worker);
+        String heartbeat = AlluxioKeys.heartbeatKey(cluster(prefix), worker);
+        String authorized = AlluxioKeys.authorizedKey(cluster(prefix), worker);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!(etcdDeleted.containsKey(heartbeat) && etcdDeleted.containsKey(authorized)
+                && cluster.api.podDeleted.containsKey(pod))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("worker " + worker + " not remediated; reaper log:\n" + jar.tail(40));
+            }
+            Thread.sleep(5);
+        }
+        Instant expired = etcdDeleted.get(heartbeat);
+        Instant done = Collections.max(List.of(etcdDeleted.get(authorized), cluster.api.podDeleted.get(pod)));
+        cluster.client.nodes().withName(node).edit(nd -> {
+            nd.getStatus().getConditions().removeIf(c -> "Ready".equals(c.getType()));
+            nd.getStatus().getConditions().add(ClusterObjects.readyCondition("True", Instant.now()));
+            return nd;
+        });
+        return Duration.between(expired, done).toMillis();
+    }
+
+    private static Map<String, String> env(Path dir, BenchCluster cluster, EtcdServer etcd, String prefix,
+                                           String mode, String interval) throws Exception {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KUBECONFIG", cluster.kubeconfig(dir).toString());
+        env.put("REAPER_ETCD_ENDPOINTS", etcd.clientUrl());
+        env.put("REAPER_ALLUXIO_CLUSTER_NAME", cluster(prefix));
+        env.put("REAPER_WORKERS_NAMESPACE", BenchCluster.WORKERS_NAMESPACE);
+        env.put("REAPER_DETECTION", mode);
+        env.put("REAPER_CHECK_INTERVAL", interval);
+        env.put("REAPER_NODES_NOT_READY_FOR", "30s");
+        env.put("REAPER_LOG_FILE", dir.resolve(prefix + "-" + mode + "-file.log").toString());
+        env.put("REAPER_AUDIT_FILE", dir.resolve(prefix + "-" + mode + "-audit.jsonl").toString());
+        return env;
+    }
+
+    private void section(String title) {
+        report.add("");
+        report.add("## " + title);
+        report.add("");
+    }
+
+    private void row(String what, List<Long> millis, long target) {
+        if (report.get(report.size() - 1).isEmpty()) {
+            report.add("| mode | runs | median | min | max | all (ms) | target |");
+            report.add("|---|---|---|---|---|---|---|");
+        }
+        report.add("| " + what + " | " + millis.size() + " | " + percentile(millis, 50) + " ms | "
+                + Collections.min(millis) + " ms | " + Collections.max(millis) + " ms | " + millis + " | <= "
+                + target + " ms |");
+        assertThat(percentile(millis, 50)).as(what + " median latency").isLessThanOrEqualTo(target);
+    }
+
+    static long percentile(List<Long> values, int p) {
+        if (values.isEmpty()) {
+            return -1;
+        }
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    /**
+     * The Alluxio workers in etcd: a /DHT key each, and a heartbeat key on a lease. Workers that a run will
+     * kill have their own 2-second lease; the others share one kept-alive lease (the reaper reads keys, never
+     * leases, so this changes nothing it measures and spares 5,000 keep-alive streams).
+     */
+    static final class Workers {
+        private final Client client;
+        private final AlluxioRegistry registry;
+        private final Map<String, Boolean> own = new ConcurrentHashMap<>();
+
+        Workers(Client client) {
+            this.client = client;
+            this.registry = new AlluxioRegistry(client);
+        }
+
+        static String id(String prefix, int n) {
+            return String.format("worker-%08x-0000-4000-8000-%012x", prefix.hashCode() & 0xffffffffL, n);
+        }
+
+        void register(String prefix, int count, List<Integer> killable) throws Exception {
+            long shared = client.getLeaseClient().grant(60).get().getID();
+            client.getLeaseClient().keepAlive(shared, new io.grpc.stub.StreamObserver<>() {
+                public void onNext(io.etcd.jetcd.lease.LeaseKeepAliveResponse value) { }
+                public void onError(Throwable t) { }
+                public void onCompleted() { }
+            });
+            List<CompletableFuture<?>> puts = new ArrayList<>();
+            for (int n = 0; n < count; n++) {
+                String worker = id(prefix, n);
+                String value = AlluxioRegistry.workerValue(worker, BenchCluster.podIp(n, 0));
+                puts.add(client.getKVClient().put(bytes(AlluxioKeys.authorizedKey(cluster(prefix), worker)),
+                        bytes(value)));
+                if (killable.contains(n)) {
+                    registry.heartbeat(cluster(prefix), worker, BenchCluster.podIp(n, 0), 2);
+                    own.put(worker, true);
+                } else {
+                    puts.add(client.getKVClient().put(bytes(AlluxioKeys.heartbeatKey(cluster(prefix), worker)),
+                            bytes(value),
+                            PutOption.builder().withLeaseId(shared).build()));
+                }
+                if (puts.size() >= 256) {
+                    CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)).get();
+                    puts.clear();
+                }
+            }
+            CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)).get();
+        }
+
+        void expire(String worker) {
+            assertThat(own).containsKey(worker);
+            registry.stopHeartbeat(worker);
+        }
+
+        private static ByteSequence bytes(String text) {
+            return ByteSequence.from(text, StandardCharsets.UTF_8);
+        }
+    }
+}
