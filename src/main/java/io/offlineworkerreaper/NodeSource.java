@@ -37,14 +37,17 @@ import io.fabric8.kubernetes.client.http.HttpResponse;
  * The list asks for {@code resourceVersion=0}: the API server answers from its watch cache instead of a
  * quorum read of etcd, the cheapest list it can serve; the data is at most a watch delay old, and the reaper
  * confirms everything it acts on (heartbeats in etcd, and a pod DELETE that carries the pod's uid).
- * In watch mode, a cycle takes the nodes from the informer's cache instead, as long as it is watching and
- * every node in it is Ready; a cycle that has anything to act on always lists afresh.
+ * In watch mode, a cycle takes the nodes from the informer's cache instead, as long as the informer is
+ * watching: its view comes from the same watch cache as such a list, as fresh, at no cost. When it is not
+ * watching (not yet listed, watch dropped, API unreachable) the cycle lists.
  */
 public final class NodeSource {
 
     private static final String OWN_ANNOTATIONS = "offline-worker-reaper/";
     private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            // the caller reads the body to its end and closes it (see list)
+            .configure(JsonParser.Feature.AUTO_CLOSE_SOURCE, false);
     private static final JsonFactory FACTORY = JSON.getFactory();
 
     private final KubernetesClient client;
@@ -63,16 +66,11 @@ public final class NodeSource {
         this.cache = watchedNodes;
     }
 
-    /** The nodes for this cycle (cached only when all are Ready; listed otherwise). */
+    /** The nodes for this cycle: the informer's while it watches, listed otherwise. */
     public List<Node> nodes() throws IOException {
         Supplier<List<Node>> watched = cache;
-        if (watched != null) {
-            List<Node> cached = watched.get();
-            if (cached != null && cached.stream().allMatch(NodeReadiness::isReady)) {
-                return cached;
-            }
-        }
-        return list();
+        List<Node> cached = watched == null ? null : watched.get();
+        return cached != null ? cached : list();
     }
 
     /** One list of every node from the API server, read as a stream. */
@@ -94,10 +92,16 @@ public final class NodeSource {
             throw new KubernetesClientException("Cannot list the nodes: " + e.getCause().getMessage(), e.getCause());
         }
         try (InputStream body = response.body()) {
-            if (!response.isSuccessful()) {
-                throw failure(response.code(), body);
+            try {
+                if (!response.isSuccessful()) {
+                    throw failure(response.code(), body);
+                }
+                return parse(body);
+            } finally {
+                // read to the end, so that the connection goes back to the pool instead of being reset (a reset
+                // one failed the next list with "Connection was closed")
+                body.transferTo(java.io.OutputStream.nullOutputStream());
             }
-            return parse(body);
         }
     }
 

@@ -260,10 +260,15 @@ final class BenchCluster implements AutoCloseable {
         final Map<String, Instant> podDeleted = new ConcurrentHashMap<>();
         final Queue<String> log = new ConcurrentLinkedQueue<>();
 
+        private com.fasterxml.jackson.databind.node.ObjectNode pagedList;
+
         @Override
         public MockResponse dispatch(RecordedRequest request) {
             long start = System.nanoTime();
-            MockResponse response = super.dispatch(request);
+            MockResponse response = paged(request);
+            if (response == null) {
+                response = super.dispatch(request);
+            }
             serverNanos.addAndGet(System.nanoTime() - start);
             requests.incrementAndGet();
             if (response.getBody() != null) {
@@ -275,6 +280,48 @@ final class BenchCluster implements AutoCloseable {
             }
             log.add(request.getMethod() + " " + path.replaceAll("(resourceVersion|timeoutSeconds)=[0-9]+", "$1=N"));
             return response;
+        }
+
+        /**
+         * limit/continue paging of node lists, as the API server does it (the CRUD emulator ignores limit and
+         * would answer the informer's pages of 500 with all 5,000 nodes). The list is taken once when the
+         * first page is asked for, and the next pages are cut from that same list, as a continue token does.
+         */
+        private synchronized MockResponse paged(RecordedRequest request) {
+            String path = request.getPath();
+            java.util.regex.Matcher limit = java.util.regex.Pattern.compile("[?&]limit=(\\d+)").matcher(path);
+            if (!"GET".equals(request.getMethod()) || !path.startsWith("/api/v1/nodes?") || path.contains("watch=true")
+                    || !limit.find()) {
+                return null;
+            }
+            java.util.regex.Matcher token = java.util.regex.Pattern.compile("[?&]continue=(\\d+)").matcher(path);
+            int from = token.find() ? Integer.parseInt(token.group(1)) : 0;
+            try {
+                if (from == 0 || pagedList == null) {
+                    pagedList = (com.fasterxml.jackson.databind.node.ObjectNode) Serialization.jsonMapper()
+                            .readTree(super.handleGet("/api/v1/nodes").getBody().readUtf8());
+                }
+                com.fasterxml.jackson.databind.node.ArrayNode items =
+                        (com.fasterxml.jackson.databind.node.ArrayNode) pagedList.get("items");
+                int to = Math.min(items.size(), from + Integer.parseInt(limit.group(1)));
+                com.fasterxml.jackson.databind.node.ObjectNode page = Serialization.jsonMapper().createObjectNode();
+                page.set("kind", pagedList.get("kind"));
+                page.set("apiVersion", pagedList.get("apiVersion"));
+                page.set("metadata", pagedList.get("metadata").deepCopy());
+                com.fasterxml.jackson.databind.node.ArrayNode pageItems = page.putArray("items");
+                for (int i = from; i < to; i++) {
+                    pageItems.add(items.get(i));
+                }
+                com.fasterxml.jackson.databind.node.ObjectNode meta = page.with("metadata");
+                if (to < items.size()) {
+                    meta.put("continue", String.valueOf(to));
+                } else {
+                    meta.remove("continue");
+                }
+                return new MockResponse().setResponseCode(200).setBody(page.toString());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         /** Requests since the last call, grouped by method and path, most frequent first. */

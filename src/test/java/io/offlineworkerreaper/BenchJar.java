@@ -23,11 +23,39 @@ import java.util.regex.Pattern;
  */
 final class BenchJar implements AutoCloseable {
 
-    /** The Deployment's JAVA_TOOL_OPTIONS, with the container limit the JVM would see in the pod. */
-    static final List<String> POD_JVM = List.of("-XX:MaxRAM=384m", "-XX:MaxRAMPercentage=70",
-            "-XX:+ExitOnOutOfMemoryError");
+    /** The Deployment's JAVA_TOOL_OPTIONS, read from it, with the memory limit the JVM sees in the pod. */
+    static final List<String> POD_JVM = podJvm();
     private static final Pattern CYCLE_ENDED = Pattern.compile("Cycle ended in (\\d+) ms: (\\w+)");
     private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+
+    private static List<String> podJvm() {
+        try {
+            String deployment = Files.readString(Path.of("deploy", "kubernetes", "deployment.yaml"));
+            Matcher options = Pattern.compile("JAVA_TOOL_OPTIONS\\s+value: \"([^\"]+)\"").matcher(deployment);
+            Matcher limit = Pattern.compile("limits:\\s+(?:cpu: \\S+\\s+)?memory: (\\d+)Mi").matcher(deployment);
+            if (!options.find() || !limit.find()) {
+                throw new IllegalStateException("no JAVA_TOOL_OPTIONS or memory limit in deploy/kubernetes/deployment.yaml");
+            }
+            List<String> flags = new ArrayList<>(List.of("-XX:MaxRAM=" + limit.group(1) + "m"));
+            flags.addAll(List.of(options.group(1).trim().split("\\s+")));
+            return flags;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * {@code -Dbench.cds=true}: the first jar started records the classes it loads into an AppCDS archive when
+     * it exits; every later one maps that archive instead of loading and verifying those classes again.
+     */
+    private static List<String> classDataSharing(Path dir) {
+        if (!Boolean.getBoolean("bench.cds")) {
+            return List.of();
+        }
+        Path archive = dir.resolve("reaper.jsa");
+        return Files.exists(archive) ? List.of("-XX:SharedArchiveFile=" + archive)
+                : List.of("-XX:ArchiveClassesAtExit=" + archive);
+    }
 
     record Line(Instant at, String text) {
     }
@@ -62,6 +90,7 @@ final class BenchJar implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(POD_JVM);
+        command.addAll(classDataSharing(dir));
         command.addAll(List.of("-jar", jar.toString(), "-Dcamel.management.enabled=false"));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("REAPER_") || k.equals("JAVA_TOOL_OPTIONS"));

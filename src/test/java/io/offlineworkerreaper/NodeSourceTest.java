@@ -90,23 +90,34 @@ class NodeSourceTest {
     }
 
     @Test
+    void sends_the_clients_credentials_like_any_fabric8_request() throws Exception {
+        server.expect().get().withPath("/api/v1/nodes?resourceVersion=0")
+                .andReturn(200, new NodeListBuilder().build()).once();
+        try (KubernetesClient withToken = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+                new io.fabric8.kubernetes.client.ConfigBuilder(client.getConfiguration()).withOauthToken("t0ken")
+                        .build()).build()) {
+            assertThat(new NodeSource(withToken).list()).isEmpty();
+        }
+        assertThat(server.takeRequest().getHeader("Authorization")).isEqualTo("Bearer t0ken");
+    }
+
+    @Test
     void rejects_an_answer_that_is_no_node_list() {
         assertThatThrownBy(() -> NodeSource.parse(new ByteArrayInputStream("[1,2]".getBytes(StandardCharsets.UTF_8))))
                 .isInstanceOf(IOException.class).hasMessageContaining("not a NodeList object");
     }
 
     @Test
-    void serves_the_watch_cache_only_while_every_node_in_it_is_ready() throws IOException {
+    void serves_the_watch_cache_while_the_informer_watches_and_lists_otherwise() throws IOException {
         server.expect().get().withPath("/api/v1/nodes?resourceVersion=0")
                 .andReturn(200, new NodeListBuilder().addToItems(realisticNode()).build()).always();
         NodeSource source = new NodeSource(client);
         Node ready = NodeSource.slim(ClusterObjects.node("a", "True", SINCE));
         Node notReady = NodeSource.slim(ClusterObjects.node("b", "False", SINCE));
 
-        source.useCache(() -> List.of(ready));
-        assertThat(source.nodes()).containsExactly(ready);
         source.useCache(() -> List.of(ready, notReady));
-        assertThat(source.nodes()).extracting(n -> n.getMetadata().getName()).containsExactly("ip-10-0-4-7.ec2.internal");
+        assertThat(source.nodes()).containsExactly(ready, notReady);
+        assertThat(server.getRequestCount()).isZero();
         source.useCache(() -> null); // not watching
         assertThat(source.nodes()).extracting(n -> n.getMetadata().getName()).containsExactly("ip-10-0-4-7.ec2.internal");
     }

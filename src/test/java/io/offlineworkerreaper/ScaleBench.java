@@ -48,6 +48,8 @@ class ScaleBench {
 
     private final Map<String, Instant> etcdDeleted = new ConcurrentHashMap<>();
     private final List<String> report = new ArrayList<>();
+    private final List<String> missed = new ArrayList<>();
+    private final List<Long> smallStartups = new ArrayList<>();
 
     @Test
     void measure() throws Exception {
@@ -56,7 +58,8 @@ class ScaleBench {
         report.add("");
         report.add("Machine: " + Runtime.getRuntime().availableProcessors() + " CPUs, "
                 + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java "
-                + System.getProperty("java.version") + "; reaper JVM flags " + String.join(" ", BenchJar.POD_JVM));
+                + System.getProperty("java.version") + "; reaper JVM flags " + String.join(" ", BenchJar.POD_JVM)
+                + (Boolean.getBoolean("bench.cds") ? " plus an AppCDS archive recorded by the first jar run" : ""));
         report.add("");
         try (EtcdServer etcd = EtcdServer.start(Files.createTempDirectory("bench-etcd"));
              Client etcdClient = Client.builder().endpoints(etcd.clientUrl()).build()) {
@@ -70,7 +73,7 @@ class ScaleBench {
             Workers workers = new Workers(etcdClient);
 
             // 1. latency on a small cluster, poll then watch
-            try (BenchCluster small = new BenchCluster()) {
+            if (Boolean.parseBoolean(System.getProperty("bench.small", "true"))) try (BenchCluster small = new BenchCluster()) {
                 small.load(20, OTHER_PODS);
                 workers.register("small", 20, List.of(1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 14, 15, 16, 17));
                 List<Long> poll = latencies(dir, "small-poll", small, workers, "small", etcd, "poll", "1s",
@@ -80,10 +83,14 @@ class ScaleBench {
                 section("1. Remediation latency, 20 nodes (heartbeat key expired -> pod and /DHT key gone)");
                 row("poll, check-interval 1s", poll, 2000);
                 row("watch, check-interval 30s (safety net)", watch, 1000);
+                report.add("");
+                report.add("Startup on this 20-node cluster, java -jar to first cycle ended: " + smallStartups
+                        + " ms (target " + check("startup at 20 nodes", Collections.max(smallStartups), 3000, "ms")
+                        + ")");
             }
 
             // 2-4. a 5,000-node cluster
-            try (BenchCluster large = new BenchCluster()) {
+            if (!System.getProperty("bench.modes", "poll,watch").isBlank()) try (BenchCluster large = new BenchCluster()) {
                 long loading = System.nanoTime();
                 large.load(NODES, OTHER_PODS);
                 workers.register("large", NODES, List.of(1, 2, 3, 4, 5, 11, 12, 13, 14, 15));
@@ -93,15 +100,56 @@ class ScaleBench {
                         + Duration.ofNanos(System.nanoTime() - loading).toSeconds() + " s; a node object is "
                         + large.client.nodes().withName(BenchCluster.nodeName(0)).get().toString().length()
                         + " characters as Java prints it, " + nodeJsonBytes(large) + " bytes of JSON.");
-                for (String mode : List.of("poll", "watch")) {
+                parseProfile(large);
+                for (String mode : System.getProperty("bench.modes", "poll,watch").split(",")) {
                     steadyState(dir, large, workers, etcd, mode);
                 }
             }
         } finally {
+            report.add("");
+            report.add(missed.isEmpty() ? "All targets met." : "Targets missed: " + String.join("; ", missed));
             String text = String.join("\n", report) + "\n";
             Files.writeString(dir.resolve("results.md"), text);
             System.out.println("\n" + text);
         }
+        assertThat(missed).as("targets missed (every figure is in target/bench/results.md)").isEmpty();
+    }
+
+    /** A table cell: the value against its target, and the target remembered when missed. */
+    private String check(String what, long value, long limit, String unit) {
+        boolean met = value >= 0 && value <= limit;
+        if (!met) {
+            missed.add(what + ": " + value + " " + unit + " > " + limit + " " + unit);
+        }
+        return "<= " + limit + " " + unit + (met ? " (met)" : " (**missed**)");
+    }
+
+    /** Where a poll cycle's time goes at this size: the list's transfer, and parsing it two ways. */
+    private void parseProfile(BenchCluster cluster) throws Exception {
+        String url = cluster.client.getMasterUrl().toString() + "api/v1/nodes";
+        List<Long> fetch = new ArrayList<>();
+        List<Long> streamed = new ArrayList<>();
+        List<Long> whole = new ArrayList<>();
+        byte[] body = null;
+        for (int i = 0; i < 5; i++) {
+            long t0 = System.nanoTime();
+            body = cluster.client.raw(url).getBytes(StandardCharsets.UTF_8);
+            long t1 = System.nanoTime();
+            NodeSource.parse(new java.io.ByteArrayInputStream(body));
+            long t2 = System.nanoTime();
+            io.fabric8.kubernetes.client.utils.Serialization.unmarshal(new java.io.ByteArrayInputStream(body),
+                    io.fabric8.kubernetes.api.model.NodeList.class);
+            long t3 = System.nanoTime();
+            fetch.add((t1 - t0) / 1_000_000);
+            streamed.add((t2 - t1) / 1_000_000);
+            whole.add((t3 - t2) / 1_000_000);
+        }
+        report.add("");
+        report.add("Profile of one node list at this size, in the benchmark's JVM, median of 5 (warm): "
+                + String.format("%,d", body.length) + " bytes; emulator answer and transfer "
+                + percentile(fetch, 50) + " ms; NodeSource's streamed readiness-only parse " + percentile(streamed, 50)
+                + " ms; fabric8's full NodeList parse (what kubernetes-nodes listNodes did) " + percentile(whole, 50)
+                + " ms.");
     }
 
     private static long nodeJsonBytes(BenchCluster cluster) {
@@ -143,29 +191,29 @@ class ScaleBench {
             int n = Math.max(1, cycles.size());
             report.add("| measure | value | target |");
             report.add("|---|---|---|");
-            report.add("| startup, java -jar to first cycle ended | " + startup.toMillis() + " ms | <= 3000 ms |");
+            report.add("| startup, java -jar to first cycle ended | " + startup.toMillis() + " ms | "
+                    + check(mode + " startup at " + NODES + " nodes", startup.toMillis(), 3000, "ms") + " |");
             report.add("| cycles in the " + Duration.between(from, to).toSeconds() + " s window | " + cycles.size()
                     + " | |");
-            report.add("| API requests per cycle | " + String.format("%.2f", (double) requests / n)
-                    + " (" + requests + " in the window) | <= 3 |");
+            double perCycle = (double) requests / n;
+            report.add("| API requests per cycle | " + String.format("%.2f", perCycle) + " (" + requests
+                    + " in the window) | " + check(mode + " requests per cycle", (long) Math.ceil(perCycle), 3, "")
+                    + " |");
             report.add("| bytes received per cycle | " + String.format("%,d", bytes / n) + " | |");
             report.add("| cycle wall time, median / p90 / max | " + percentile(cycles, 50) + " / "
-                    + percentile(cycles, 90) + " / " + percentile(cycles, 100) + " ms | <= 500 ms |");
+                    + percentile(cycles, 90) + " / " + percentile(cycles, 100) + " ms | "
+                    + check(mode + " healthy cycle median", percentile(cycles, 50), 500, "ms") + " |");
             report.add("| emulator time answering, per cycle | " + String.format("%.1f", serverMs / n) + " ms | |");
-            report.add("| heap after full GC (at 1 min) | " + heap + " MiB | <= 256 MiB |");
-            report.add("| resident memory at 1 min | " + rss + " MiB | (limit 384 MiB) |");
+            report.add("| heap after full GC (at 1 min) | " + heap + " MiB | "
+                    + check(mode + " heap after GC", heap, 256, "MiB") + " |");
+            report.add("| resident memory at 1 min | " + rss + " MiB | (the Deployment's limit: "
+                    + BenchJar.POD_JVM.get(0).replace("-XX:MaxRAM=", "") + ") |");
             report.add("| remediation latency, 1 node among " + NODES + ", median / max of " + latencies.size()
                     + " | " + percentile(latencies, 50) + " / " + percentile(latencies, 100) + " ms | "
-                    + (mode.equals("poll") ? "<= 2000" : "<= 1000") + " ms |");
+                    + check(mode + " latency at " + NODES + " nodes", percentile(latencies, 50),
+                    mode.equals("poll") ? 2000 : 1000, "ms") + " |");
             report.add("");
             report.add("Requests in the window: " + String.join("; ", seen.subList(0, Math.min(5, seen.size()))));
-
-            assertThat(startup).as(mode + " startup").isLessThanOrEqualTo(Duration.ofSeconds(3));
-            assertThat((double) requests / n).as(mode + " requests per cycle").isLessThanOrEqualTo(3);
-            assertThat(percentile(cycles, 50)).as(mode + " cycle median ms").isLessThanOrEqualTo(500);
-            assertThat(heap).as(mode + " heap MiB").isLessThanOrEqualTo(256);
-            assertThat(percentile(latencies, 50)).as(mode + " latency ms")
-                    .isLessThanOrEqualTo(mode.equals("poll") ? 2000 : 1000);
         }
     }
 
@@ -173,7 +221,7 @@ class ScaleBench {
                                  EtcdServer etcd, String mode, String interval, List<Integer> targets)
             throws Exception {
         try (BenchJar jar = BenchJar.start(dir, name, env(dir, cluster, etcd, cluster2, mode, interval))) {
-            jar.await("Cycle ended", Duration.ofMinutes(1));
+            smallStartups.add(Duration.between(jar.spawned, jar.await("Cycle ended", Duration.ofMinutes(1))).toMillis());
             if (mode.equals("watch")) {
                 jar.await("Heartbeat watch: watching", Duration.ofSeconds(10));
                 jar.await("Node watch: listing done", Duration.ofSeconds(30));
@@ -247,8 +295,10 @@ class ScaleBench {
         }
         report.add("| " + what + " | " + millis.size() + " | " + percentile(millis, 50) + " ms | "
                 + Collections.min(millis) + " ms | " + Collections.max(millis) + " ms | " + millis + " | <= "
-                + target + " ms |");
-        assertThat(percentile(millis, 50)).as(what + " median latency").isLessThanOrEqualTo(target);
+                + target + " ms " + (percentile(millis, 50) <= target ? "(met)" : "(**missed**)") + " |");
+        if (percentile(millis, 50) > target) {
+            missed.add(what + " median latency " + percentile(millis, 50) + " ms > " + target + " ms");
+        }
     }
 
     static long percentile(List<Long> values, int p) {
