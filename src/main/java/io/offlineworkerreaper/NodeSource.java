@@ -31,8 +31,9 @@ import io.fabric8.kubernetes.client.http.HttpResponse;
  * The nodes a cycle looks at, with only what the reaper reads of them: name, uid, resourceVersion, labels,
  * the reaper's own annotations (offline-worker-reaper/...), spec.unschedulable and taints, and the Ready
  * condition. A node as a kubelet reports it is ~13 KB of JSON, mostly its 40-odd cached images; 5,000 of
- * them parsed whole need more heap than the Deployment's 384 MiB allows (measured: OutOfMemoryError in the
- * first cycle, BENCHMARKS.md). So the list is read as a stream and every other field is skipped unparsed.
+ * them parsed whole need more heap than the Deployment allowed (measured: OutOfMemoryError in the first
+ * cycle, BENCHMARKS.md). So the list's bytes are read with a streaming parser and every other field is
+ * skipped, never turned into objects.
  * <p>
  * The list asks for {@code resourceVersion=0}: the API server answers from its watch cache instead of a
  * quorum read of etcd, the cheapest list it can serve; the data is at most a watch delay old, and the reaper
@@ -45,9 +46,7 @@ public final class NodeSource {
 
     private static final String OWN_ANNOTATIONS = "offline-worker-reaper/";
     private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-            // the caller reads the body to its end and closes it (see list)
-            .configure(JsonParser.Feature.AUTO_CLOSE_SOURCE, false);
+            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final JsonFactory FACTORY = JSON.getFactory();
 
     private final KubernetesClient client;
@@ -78,9 +77,9 @@ public final class NodeSource {
         String url = client.getMasterUrl().toString().replaceAll("/+$", "") + "/api/v1/nodes?resourceVersion=0";
         HttpRequest request = client.getHttpClient().newHttpRequestBuilder().uri(url)
                 .header("Accept", "application/json").timeout(timeout.toMillis(), TimeUnit.MILLISECONDS).build();
-        HttpResponse<InputStream> response;
+        HttpResponse<byte[]> response;
         try {
-            response = client.getHttpClient().sendAsync(request, InputStream.class)
+            response = client.getHttpClient().sendAsync(request, byte[].class)
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new KubernetesClientException("Timeout: listing the nodes took longer than "
@@ -91,18 +90,13 @@ public final class NodeSource {
         } catch (ExecutionException e) {
             throw new KubernetesClientException("Cannot list the nodes: " + e.getCause().getMessage(), e.getCause());
         }
-        try (InputStream body = response.body()) {
-            try {
-                if (!response.isSuccessful()) {
-                    throw failure(response.code(), body);
-                }
-                return parse(body);
-            } finally {
-                // read to the end, so that the connection goes back to the pool instead of being reset (a reset
-                // one failed the next list with "Connection was closed")
-                body.transferTo(java.io.OutputStream.nullOutputStream());
-            }
+        // The body as bytes, as fabric8 reads its own answers: reading it as a stream and closing the stream
+        // left closed connections in the client's shared pool ("Connection was closed" on the next requests).
+        InputStream body = new java.io.ByteArrayInputStream(response.body() == null ? new byte[0] : response.body());
+        if (!response.isSuccessful()) {
+            throw failure(response.code(), body);
         }
+        return parse(body);
     }
 
     private static KubernetesClientException failure(int code, InputStream body) throws IOException {
