@@ -44,10 +44,7 @@ public final class CycleScheduler implements ScheduledPollConsumerScheduler {
      * nothing while the route is stopped (not the leader, or shutting down).
      */
     public void trigger(String reason) {
-        ScheduledExecutorService executor;
-        synchronized (this) {
-            executor = started ? thread : null;
-        }
+        ScheduledExecutorService executor = executorWhileStarted();
         if (executor == null) {
             return;
         }
@@ -63,10 +60,7 @@ public final class CycleScheduler implements ScheduledPollConsumerScheduler {
 
     /** {@link #trigger} after {@code delay} (e.g. when a NotReady node reaches reaper.nodes.not-ready-for). */
     public void triggerAfter(Duration delay, String reason) {
-        ScheduledExecutorService executor;
-        synchronized (this) {
-            executor = started ? thread : null;
-        }
+        ScheduledExecutorService executor = executorWhileStarted();
         if (executor != null) {
             if (!delay.isZero() && !delay.isNegative()) {
                 LOG.info("Cycle planned in {}: {}", Durations.humanize(delay), reason);
@@ -77,6 +71,11 @@ public final class CycleScheduler implements ScheduledPollConsumerScheduler {
                 // stopping: the next start lists everything anyway
             }
         }
+    }
+
+    /** The cycle thread, or null while the route is stopped. */
+    private synchronized ScheduledExecutorService executorWhileStarted() {
+        return started ? thread : null;
     }
 
     private void runCycle() {

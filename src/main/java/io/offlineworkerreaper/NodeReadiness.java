@@ -61,7 +61,7 @@ public final class NodeReadiness {
             if ("True".equals(status)) {
                 continue;
             }
-            if (!"False".equals(status) && !"Unknown".equals(status)) {
+            if (!isDown(ready)) {
                 LOG.warn("Node {} has Ready condition status '{}' (expected True, False or Unknown): leaving it alone",
                         name, status);
                 continue;
@@ -96,7 +96,7 @@ public final class NodeReadiness {
             return java.util.Optional.empty();
         }
         NodeCondition ready = readyCondition(node);
-        if (ready == null || !("False".equals(ready.getStatus()) || "Unknown".equals(ready.getStatus()))) {
+        if (ready == null || !isDown(ready)) {
             return java.util.Optional.empty();
         }
         Instant since = transitionTime(node.getMetadata().getName(), ready.getLastTransitionTime());
@@ -105,6 +105,11 @@ public final class NodeReadiness {
         }
         Duration left = Duration.between(clock.instant(), since.plus(notReadyFor));
         return java.util.Optional.of(left.isNegative() ? Duration.ZERO : left);
+    }
+
+    /** The node controller's two ways of saying a node is down: Ready=False, or Ready=Unknown (kubelet silent). */
+    private static boolean isDown(NodeCondition ready) {
+        return "False".equals(ready.getStatus()) || "Unknown".equals(ready.getStatus());
     }
 
     static NodeCondition readyCondition(Node node) {

@@ -72,7 +72,7 @@ public final class NodeSource {
         return cached != null ? cached : list();
     }
 
-    /** One list of every node from the API server, read as a stream. */
+    /** One list of every node from the API server, its bytes parsed by {@link #parse}. */
     public List<Node> list() throws IOException {
         String url = client.getMasterUrl().toString().replaceAll("/+$", "") + "/api/v1/nodes?resourceVersion=0";
         HttpRequest request = client.getHttpClient().newHttpRequestBuilder().uri(url)
@@ -92,15 +92,15 @@ public final class NodeSource {
         }
         // The body as bytes, as fabric8 reads its own answers: reading it as a stream and closing the stream
         // left closed connections in the client's shared pool ("Connection was closed" on the next requests).
-        InputStream body = new java.io.ByteArrayInputStream(response.body() == null ? new byte[0] : response.body());
+        byte[] body = response.body() == null ? new byte[0] : response.body();
         if (!response.isSuccessful()) {
             throw failure(response.code(), body);
         }
-        return parse(body);
+        return parse(new java.io.ByteArrayInputStream(body));
     }
 
-    private static KubernetesClientException failure(int code, InputStream body) throws IOException {
-        String text = body == null ? "" : new String(body.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+    private static KubernetesClientException failure(int code, byte[] body) {
+        String text = new String(body, 0, Math.min(body.length, 64 * 1024), StandardCharsets.UTF_8);
         Status status = null;
         try {
             status = JSON.readValue(text, Status.class);

@@ -95,9 +95,9 @@ public final class ReaperConfiguration implements CamelConfiguration {
         if (settings.detection() == ReaperSettings.Detection.WATCH) {
             NodeWatch nodeWatch = new NodeWatch(client, readiness, cycleScheduler);
             nodeSource.useCache(nodeWatch::cached);
-            watch(context, nodeWatch);
-            watch(context, new HeartbeatWatch(etcd::createWatchClient, settings.serviceDiscoveryPrefix(),
-                    cycleScheduler, WATCH_RETRY, masker));
+            addService(context, nodeWatch, "the node watch");
+            addService(context, new HeartbeatWatch(etcd::createWatchClient, settings.serviceDiscoveryPrefix(),
+                    cycleScheduler, WATCH_RETRY, masker), "the heartbeat watch");
         }
         registry.bind("safetyGate", new SafetyGate(settings.safety().maxUnhealthy(), settings.safety().cooldown(),
                 settings.safety().maxPodsPerCycle(), Clock.systemUTC()));
@@ -147,24 +147,22 @@ public final class ReaperConfiguration implements CamelConfiguration {
         }
     }
 
-    private static void watch(CamelContext context, Object watch) {
+    /** Starts {@code service} with the context and stops it at shutdown. */
+    private static void addService(CamelContext context, Object service, String what) {
         try {
-            context.addService(watch, true, true);
+            context.addService(service, true, true);
         } catch (Exception e) {
-            throw new IllegalStateException("Cannot start " + watch.getClass().getSimpleName(), e);
+            throw new IllegalStateException("Cannot register " + what, e);
         }
     }
 
     private static void closeOnShutdown(CamelContext context, AutoCloseable resource) {
-        try {
-            context.addService(new ServiceSupport() {
-                @Override
-                protected void doStop() throws Exception {
-                    resource.close();
-                }
-            }, true, true);
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot register the Kubernetes client for shutdown", e);
-        }
+        addService(context, new ServiceSupport() {
+            @Override
+            protected void doStop() throws Exception {
+                resource.close();
+            }
+        }, resource.getClass().getSimpleName() + " for shutdown");
     }
+
 }

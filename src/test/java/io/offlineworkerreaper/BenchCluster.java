@@ -212,11 +212,11 @@ final class BenchCluster implements AutoCloseable {
                 .endSpec().build();
     }
 
-    /** Marks a node NotReady (kubelet silent) since {@code since}, as the node controller would. */
-    void notReady(String node, Instant since) {
+    /** Sets a node's Ready condition as the node controller would (Unknown: kubelet silent), other conditions kept. */
+    void setReady(String node, String status, Instant since) {
         client.nodes().withName(node).edit(n -> {
             n.getStatus().getConditions().removeIf(c -> "Ready".equals(c.getType()));
-            n.getStatus().getConditions().add(ClusterObjects.readyCondition("Unknown", since));
+            n.getStatus().getConditions().add(ClusterObjects.readyCondition(status, since));
             return n;
         });
     }

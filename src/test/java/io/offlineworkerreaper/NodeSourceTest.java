@@ -73,7 +73,7 @@ class NodeSourceTest {
     }
 
     @Test
-    void lists_from_the_api_servers_cache_and_fails_with_the_servers_reason() {
+    void lists_from_the_api_servers_cache_and_fails_with_the_servers_reason() throws IOException {
         server.expect().get().withPath("/api/v1/namespaces/default/pods")
                 .andReturn(200, new io.fabric8.kubernetes.api.model.PodListBuilder().build()).once();
         server.expect().get().withPath("/api/v1/nodes?resourceVersion=0")
@@ -84,7 +84,7 @@ class NodeSourceTest {
                         .build()).once();
         NodeSource source = new NodeSource(client);
 
-        assertThat(sourceList(source)).extracting(n -> n.getMetadata().getName())
+        assertThat(source.list()).extracting(n -> n.getMetadata().getName())
                 .containsExactly("ip-10-0-4-7.ec2.internal");
         // the same client again: its connection pool must be intact after the first list
         assertThatThrownBy(source::list).isInstanceOf(KubernetesClientException.class)
@@ -124,13 +124,5 @@ class NodeSourceTest {
         assertThat(server.getRequestCount()).isZero();
         source.useCache(() -> null); // not watching
         assertThat(source.nodes()).extracting(n -> n.getMetadata().getName()).containsExactly("ip-10-0-4-7.ec2.internal");
-    }
-
-    private static List<Node> sourceList(NodeSource source) {
-        try {
-            return source.list();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -217,10 +217,10 @@ class ScaleBench {
         }
     }
 
-    private List<Long> latencies(Path dir, String name, BenchCluster cluster, Workers workers, String cluster2,
+    private List<Long> latencies(Path dir, String name, BenchCluster cluster, Workers workers, String prefix,
                                  EtcdServer etcd, String mode, String interval, List<Integer> targets)
             throws Exception {
-        try (BenchJar jar = BenchJar.start(dir, name, env(dir, cluster, etcd, cluster2, mode, interval))) {
+        try (BenchJar jar = BenchJar.start(dir, name, env(dir, cluster, etcd, prefix, mode, interval))) {
             smallStartups.add(Duration.between(jar.spawned, jar.await("Cycle ended", Duration.ofMinutes(1))).toMillis());
             if (mode.equals("watch")) {
                 jar.await("Heartbeat watch: watching", Duration.ofSeconds(10));
@@ -228,7 +228,7 @@ class ScaleBench {
             }
             List<Long> result = new ArrayList<>();
             for (int target : targets) {
-                result.add(latency(cluster, workers, cluster2, target, jar));
+                result.add(latency(cluster, workers, prefix, target, jar));
             }
             return result;
         }
@@ -244,7 +244,7 @@ class ScaleBench {
         String node = BenchCluster.nodeName(n);
         String pod = BenchCluster.workerPod(n);
         String worker = Workers.id(prefix, n);
-        cluster.notReady(node, Instant.now().minus(Duration.ofMinutes(5)));
+        cluster.setReady(node, "Unknown", Instant.now().minus(Duration.ofMinutes(5)));
         Thread.sleep(1500); // a cycle or two refuse: the worker still heartbeats
         workers.expire(worker);
         String heartbeat = AlluxioKeys.heartbeatKey(cluster(prefix), worker);
@@ -259,11 +259,7 @@ class ScaleBench {
         }
         Instant expired = etcdDeleted.get(heartbeat);
         Instant done = Collections.max(List.of(etcdDeleted.get(authorized), cluster.api.podDeleted.get(pod)));
-        cluster.client.nodes().withName(node).edit(nd -> {
-            nd.getStatus().getConditions().removeIf(c -> "Ready".equals(c.getType()));
-            nd.getStatus().getConditions().add(ClusterObjects.readyCondition("True", Instant.now()));
-            return nd;
-        });
+        cluster.setReady(node, "True", Instant.now());
         return Duration.between(expired, done).toMillis();
     }
 
