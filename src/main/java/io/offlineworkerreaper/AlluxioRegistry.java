@@ -40,11 +40,16 @@ public final class AlluxioRegistry implements AutoCloseable {
 
     /** The JSON value Alluxio writes under both keys of a worker. */
     public static String workerValue(String workerId, String host) {
+        return workerValue(workerId, host, "");
+    }
+
+    /** The same with a ContainerHost, as in the Alluxio 2.x chart form (Host: the node IP, ContainerHost: the pod IP). */
+    public static String workerValue(String workerId, String host, String containerHost) {
         ObjectNode value = JSON.createObjectNode();
         value.putObject("Identity").put("version", 1)
                 .put("identifier", workerId.replace("worker-", "").replace("-", ""));
         ObjectNode address = value.putObject("WorkerNetAddress");
-        address.put("Host", host).put("ContainerHost", "").put("RpcPort", 29999).put("DataPort", 29997)
+        address.put("Host", host).put("ContainerHost", containerHost).put("RpcPort", 29999).put("DataPort", 29997)
                 .put("SecureRpcPort", 0).put("NettyDataPort", 29997).put("WebPort", 30000)
                 .put("DomainSocketPath", "").put("HttpServerPort", 28080);
         value.put("State", "AUTHORIZED").put("GenerationNumber", -1).put("ServiceEntityName", workerId);
@@ -64,9 +69,20 @@ public final class AlluxioRegistry implements AutoCloseable {
 
     /** The lease-bound /ServiceDiscovery/<cluster>/<id> key, kept alive until {@link #stopHeartbeat}. */
     public void heartbeat(String cluster, String workerId, String host, long leaseTtlSeconds) {
+        heartbeatWithValue(cluster, workerId, workerValue(workerId, host), leaseTtlSeconds);
+    }
+
+    /** A worker that joined and heartbeats with this value under both keys, in whatever form it was written. */
+    public void registerLiveWorkerWithValue(String cluster, String workerId, String value, long leaseTtlSeconds) {
+        put(AlluxioKeys.authorizedKey(cluster, workerId), value);
+        heartbeatWithValue(cluster, workerId, value, leaseTtlSeconds);
+    }
+
+    /** The heartbeat key with this value, in whatever form it was written, kept alive until {@link #stopHeartbeat}. */
+    public void heartbeatWithValue(String cluster, String workerId, String value, long leaseTtlSeconds) {
         long lease = await(client.getLeaseClient().grant(leaseTtlSeconds)).getID();
         await(client.getKVClient().put(bytes(AlluxioKeys.heartbeatKey(cluster, workerId)),
-                bytes(workerValue(workerId, host)), PutOption.builder().withLeaseId(lease).build()));
+                bytes(value), PutOption.builder().withLeaseId(lease).build()));
         heartbeats.put(workerId, client.getLeaseClient().keepAlive(lease, new StreamObserver<>() {
             @Override
             public void onNext(LeaseKeepAliveResponse value) {

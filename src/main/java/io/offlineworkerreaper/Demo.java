@@ -114,7 +114,7 @@ public final class Demo {
                 "10.244.3.8", Map.of("app", "alluxio", "role", "alluxio-master"))).create();
         client.pods().resource(ClusterObjects.pod("default", "spark-client-7d4b9", DEAD_NODE, "10.244.4.9",
                 Map.of("app", "spark-client"))).create();
-        client.pods().resource(ClusterObjects.pod("kube-system", "kube-proxy-x2v7q", DEAD_NODE, "172.18.0.4",
+        client.pods().resource(ClusterObjects.pod("kube-system", "kube-proxy-x2v7q", DEAD_NODE, ClusterObjects.nodeIp(DEAD_NODE),
                 Map.of("k8s-app", "kube-proxy"))).create();
         workers.registerLiveWorker(CLUSTER, "worker-5b7d4c0e-9a8b-4d5c-8e3f-2a1b3f2c9a1e", "10.244.3.7",
                 LEASE_TTL_SECONDS);

@@ -16,7 +16,7 @@ import java.util.Locale;
  */
 public record Notice(Kind kind, String title, List<List<Field>> sections, List<String> notes) {
 
-    public enum Kind { REMEDIATED, WOULD_REMOVE, REFUSED, FAILED, RECOVERED }
+    public enum Kind { REMEDIATED, WOULD_REMOVE, REFUSED, FAILED, RECOVERED, WARNING }
 
     /** One labelled value. */
     public record Field(String label, String value) {

@@ -14,6 +14,8 @@ import org.apache.camel.Exchange;
 public final class Notices {
 
     private static final String FAILED = "failed:";
+    /** Subjects listed in one finding's notice; the log has them all. */
+    private static final int MAX_DETAILS = 10;
 
     private final Announcements announcements;
     private final SecretMasker masker;
@@ -96,12 +98,33 @@ public final class Notices {
         String why = switch (r.verdict()) {
             case STILL_HEARTBEATING -> "Not removing Alluxio worker " + r.workerIdText() + ": it is still heartbeating";
             case AMBIGUOUS -> "Not removing any Alluxio worker for pod " + r.pod().qualifiedName()
-                    + ": its address is claimed by several workers";
+                    + ": its registration is claimed by several worker pods";
+            case UNACCOUNTED_HEARTBEATS -> "Not removing pod " + r.pod().qualifiedName()
+                    + ": it has no registration while live heartbeats match no worker pod";
+            case EMPTY_REGISTRY -> "Not removing pod " + r.pod().qualifiedName()
+                    + ": the configured Alluxio cluster has no registration at all";
             case REMOVE -> throw new IllegalArgumentException("a removal is not a refusal");
         };
         List<Notice.Field> fields = new ArrayList<>(podFields(r));
         fields.add(new Notice.Field("Phase", r.pod().phase()));
         return Notice.of(Notice.Kind.REFUSED, why, fields, r.detail());
+    }
+
+    /** A misconfiguration or registry problem found by {@link RegistryAudit}, with the setting and the fix. */
+    public Notice finding(Finding f) {
+        List<Notice.Field> fields = new ArrayList<>();
+        fields.add(new Notice.Field("Setting", f.setting()));
+        f.details().stream().limit(MAX_DETAILS).forEach(d -> fields.add(new Notice.Field("Found", d)));
+        if (f.details().size() > MAX_DETAILS) {
+            fields.add(new Notice.Field("Found", "and " + (f.details().size() - MAX_DETAILS) + " more (see the log)"));
+        }
+        return Notice.of(Notice.Kind.WARNING, masker.mask(f.summary()), fields, "fix: " + masker.mask(f.fix()));
+    }
+
+    /** A finding announced earlier that the last look no longer had. */
+    public Notice findingCleared(Finding f) {
+        return Notice.of(Notice.Kind.RECOVERED, "Cleared: " + masker.mask(f.summary()),
+                List.of(new Notice.Field("Setting", f.setting())), "the last look at the registry no longer found it");
     }
 
     private static List<Notice.Field> podFields(Remediation r) {

@@ -102,7 +102,8 @@ public final class ReaperConfiguration implements CamelConfiguration {
         registry.bind("safetyGate", new SafetyGate(settings.safety().maxUnhealthy(), settings.safety().cooldown(),
                 settings.safety().maxPodsPerCycle(), Clock.systemUTC()));
         registry.bind("workerPods", new WorkerPods(settings.workersNamespace()));
-        registry.bind("remediationPlanner", new RemediationPlanner(settings.requireLeaseExpired()));
+        registry.bind("remediationPlanner", new RemediationPlanner(settings.requireLeaseExpired(),
+                settings.unaccountedHeartbeats()));
         PodReaper podReaper = new PodReaper(client);
         registry.bind("podReaper", podReaper);
         registry.bind("clusterActions", new ClusterActions(client, podReaper, settings.workersNamespace(),
@@ -111,7 +112,10 @@ public final class ReaperConfiguration implements CamelConfiguration {
         registry.bind("terminatingPods", new TerminatingPods(settings.optIn(), spared, Clock.systemUTC()));
         registry.bind("nodeActions", new NodeActions(settings.optIn()));
         registry.bind("localVolumes", new LocalVolumes(settings.optIn(), spared, Clock.systemUTC()));
-        registry.bind("notices", new Notices(announcements, masker));
+        Notices notices = new Notices(announcements, masker);
+        registry.bind("notices", notices);
+        registry.bind("registryAudit", new RegistryAudit(settings.workersNamespace(), settings.workersSelectorText(),
+                settings.clusterName(), settings.auditInterval(), Clock.systemUTC(), notices, metrics));
         registry.bind("slackMessages", new SlackMessages(settings.dryRun()));
         SlackOutbox outbox = new SlackOutbox(new SlackRoute(context), settings.slack().queueSize(),
                 settings.slack().retryFor(), masker, metrics);

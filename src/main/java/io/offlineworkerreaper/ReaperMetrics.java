@@ -23,6 +23,8 @@ import io.micrometer.core.instrument.Timer;
  * <li>{@code reaper_last_successful_cycle_timestamp_seconds}: end of the last cycle without a failure</li>
  * <li>{@code reaper_leader}: 1 while this replica remediates (always 1 without leader election)</li>
  * <li>{@code reaper_actions_total{action,result}}: opt-in remediations, done or would_do</li>
+ * <li>{@code reaper_findings{finding}}: subjects of each registry finding at the last look (0: none), e.g.
+ * selector-matches-nothing, cluster-empty, unaccounted-heartbeats, unmatched-registrations</li>
  * </ul>
  */
 public final class ReaperMetrics {
@@ -34,6 +36,7 @@ public final class ReaperMetrics {
     private final AtomicInteger leader = new AtomicInteger();
     private final AtomicLong lastSuccessMillis = new AtomicLong();
     private final Timer cycleDuration;
+    private final java.util.Map<Finding.Kind, AtomicInteger> findings = new java.util.EnumMap<>(Finding.Kind.class);
 
     public ReaperMetrics(MeterRegistry registry, Clock clock) {
         this.registry = registry;
@@ -54,6 +57,12 @@ public final class ReaperMetrics {
                 .register(registry);
         for (String result : new String[] {"removed", "would_remove", "refused", "failed"}) {
             remediations(result); // present at 0 from the start, so that rate() and alerts work at once
+        }
+        for (Finding.Kind kind : Finding.Kind.values()) {
+            AtomicInteger count = new AtomicInteger();
+            findings.put(kind, count);
+            Gauge.builder("reaper.findings", count, AtomicInteger::get).tag("finding", kind.label())
+                    .description("Subjects of each registry finding at the last look (0: none)").register(registry);
         }
         for (String target : new String[] {"etcd", "kubernetes"}) {
             callErrors(target);
@@ -96,6 +105,11 @@ public final class ReaperMetrics {
     void nodes(int notReady, boolean breakerHolds) {
         notReadyNodes.set(notReady);
         breakerOpen.set(breakerHolds ? 1 : 0);
+    }
+
+    /** The last look at the registry: the number of subjects per finding, absent kinds at 0. */
+    void findings(java.util.Map<Finding.Kind, Integer> counts) {
+        findings.forEach((kind, gauge) -> gauge.set(counts.getOrDefault(kind, 0)));
     }
 
     void leader(boolean leading) {

@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  * @param workersSelector        label selector of the worker pods, as key=value pairs
  * @param clusterName            Alluxio cluster name (alluxio.cluster.name)
  * @param requireLeaseExpired    act only once the worker's /ServiceDiscovery key is gone
+ * @param unaccountedHeartbeats  refuse (or not) pods without a registration while a live heartbeat matches no pod
+ * @param auditInterval          how often a cycle without NotReady nodes looks at the registry for findings
  * @param dryRun                 compute, log and notify, but delete nothing
  * @param etcdEndpoints          etcd client URLs
  * @param etcdTimeout            bound of every etcd call
@@ -43,6 +45,8 @@ public record ReaperSettings(
         Map<String, String> workersSelector,
         String clusterName,
         boolean requireLeaseExpired,
+        RemediationPlanner.UnaccountedHeartbeats unaccountedHeartbeats,
+        Duration auditInterval,
         boolean dryRun,
         List<URI> etcdEndpoints,
         Duration etcdTimeout,
@@ -63,6 +67,8 @@ public record ReaperSettings(
     public static final String WORKERS_SELECTOR = "reaper.workers.selector";
     public static final String CLUSTER_NAME = "reaper.alluxio.cluster-name";
     public static final String REQUIRE_LEASE_EXPIRED = "reaper.alluxio.require-lease-expired";
+    public static final String UNACCOUNTED_HEARTBEATS = "reaper.alluxio.unaccounted-heartbeats";
+    public static final String AUDIT_INTERVAL = "reaper.alluxio.audit-interval";
     public static final String DRY_RUN = "reaper.dry-run";
     public static final String ETCD_ENDPOINTS = "reaper.etcd.endpoints";
     public static final String ETCD_TIMEOUT = "reaper.etcd.timeout";
@@ -110,6 +116,8 @@ public record ReaperSettings(
                 in.selector(WORKERS_SELECTOR),
                 in.matching(CLUSTER_NAME, CLUSTER, "an Alluxio cluster name without '/' (e.g. default-alluxio)"),
                 in.bool(REQUIRE_LEASE_EXPIRED),
+                in.choice(UNACCOUNTED_HEARTBEATS, RemediationPlanner.UnaccountedHeartbeats.class),
+                in.duration(AUDIT_INTERVAL, Duration.ZERO),
                 in.bool(DRY_RUN),
                 in.urls(ETCD_ENDPOINTS),
                 in.duration(ETCD_TIMEOUT, Duration.ofMillis(100)),
@@ -155,6 +163,8 @@ public record ReaperSettings(
         shown.put(WORKERS_SELECTOR, workersSelectorText());
         shown.put(CLUSTER_NAME, clusterName);
         shown.put(REQUIRE_LEASE_EXPIRED, String.valueOf(requireLeaseExpired));
+        shown.put(UNACCOUNTED_HEARTBEATS, unaccountedHeartbeats.name().toLowerCase(Locale.ROOT));
+        shown.put(AUDIT_INTERVAL, Durations.humanize(auditInterval));
         shown.put(DRY_RUN, String.valueOf(dryRun));
         shown.put(ETCD_ENDPOINTS, etcdEndpoints.toString());
         shown.put(ETCD_TIMEOUT, Durations.humanize(etcdTimeout));
@@ -182,12 +192,7 @@ public record ReaperSettings(
         POLL, WATCH;
 
         static Detection from(Reader in) {
-            String text = in.required(DETECTION, "poll or watch");
-            try {
-                return valueOf(text.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new InvalidSettingException(DETECTION, text, "poll or watch");
-            }
+            return in.choice(DETECTION, Detection.class);
         }
 
         public String text() {
@@ -306,6 +311,18 @@ public record ReaperSettings(
 
         Reader(Function<String, Optional<String>> lookup) {
             this.lookup = lookup;
+        }
+
+        /** One of an enum's constants, written in lower case with dashes (e.g. poll, watch; refuse, ignore). */
+        <E extends Enum<E>> E choice(String key, Class<E> type) {
+            String expected = String.join(" or ", java.util.Arrays.stream(type.getEnumConstants())
+                    .map(c -> c.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
+            String text = required(key, expected);
+            try {
+                return Enum.valueOf(type, text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(key, text, expected);
+            }
         }
 
         Optional<String> optional(String key) {

@@ -64,6 +64,7 @@ public final class SlackMessages {
             case REFUSED -> ":no_entry:";
             case FAILED -> ":x:";
             case RECOVERED -> ":large_green_circle:";
+            case WARNING -> ":warning:";
         };
     }
 

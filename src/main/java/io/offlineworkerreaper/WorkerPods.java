@@ -11,8 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Picks, among the listed worker pods, those scheduled on a NotReady node, with the address Alluxio knows them
- * by. A pod whose address is unknown cannot be matched to an etcd entry and is skipped with a warning.
+ * The listed worker pods: all of them as identities (every live heartbeat must belong to one of them, on any
+ * node), and those scheduled on a NotReady node as candidates for removal. A candidate whose address is unknown
+ * has never run a worker that could register, and is skipped with a warning.
  */
 public final class WorkerPods {
 
@@ -24,14 +25,16 @@ public final class WorkerPods {
         this.namespace = namespace;
     }
 
+    /** Every listed worker pod of the namespace, opted-out ones included: they too account for heartbeats. */
+    public List<PodIdentity> identities(List<Pod> pods) {
+        return inNamespace(pods).stream().map(PodIdentity::of).toList();
+    }
+
     public List<WorkerPod> onNotReadyNodes(List<Pod> pods, List<NotReadyNode> notReadyNodes) {
         Map<String, NotReadyNode> byName = notReadyNodes.stream()
                 .collect(Collectors.toMap(NotReadyNode::name, Function.identity()));
         List<WorkerPod> found = new ArrayList<>();
-        for (Pod pod : pods == null ? List.<Pod>of() : pods) {
-            if (pod.getMetadata() == null || !namespace.equals(pod.getMetadata().getNamespace())) {
-                continue; // the API was asked for this namespace only; never act outside it
-            }
+        for (Pod pod : inNamespace(pods)) {
             String name = pod.getMetadata().getName();
             String nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
             NotReadyNode node = nodeName == null ? null : byName.get(nodeName);
@@ -43,17 +46,21 @@ public final class WorkerPods {
                         nodeName, OptOut.KEY);
                 continue;
             }
-            boolean hostNetwork = Boolean.TRUE.equals(pod.getSpec().getHostNetwork());
-            String ip = pod.getStatus() == null ? null
-                    : hostNetwork ? pod.getStatus().getHostIP() : pod.getStatus().getPodIP();
-            String phase = pod.getStatus() == null ? "Unknown" : pod.getStatus().getPhase();
-            if (ip == null || ip.isBlank()) {
+            PodIdentity identity = PodIdentity.of(pod);
+            if (pod.getStatus() == null || identity.primaryAddress() == null) {
                 LOG.warn("Worker pod {}/{} on NotReady node {} has no {}: cannot match it to an Alluxio worker,"
-                        + " skipping it", namespace, name, nodeName, hostNetwork ? "host IP" : "pod IP");
+                        + " skipping it", namespace, name, nodeName, identity.hostNetwork() ? "host IP" : "pod IP");
                 continue;
             }
-            found.add(new WorkerPod(namespace, name, pod.getMetadata().getUid(), ip, phase, node));
+            found.add(new WorkerPod(identity, node));
         }
         return found;
+    }
+
+    private List<Pod> inNamespace(List<Pod> pods) {
+        // the API was asked for this namespace only; never act outside it
+        return (pods == null ? List.<Pod>of() : pods).stream()
+                .filter(p -> p.getMetadata() != null && namespace.equals(p.getMetadata().getNamespace()))
+                .toList();
     }
 }

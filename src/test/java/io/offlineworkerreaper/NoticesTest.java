@@ -13,13 +13,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class NoticesTest {
 
-    private static final WorkerPod POD = new WorkerPod("default", "alluxio-worker-577545dc9-2q7z7", "uid-1",
-            "10.244.4.5", "Running", new NotReadyNode("alluxio-e2e-worker3", "Unknown",
+    private static final WorkerPod POD = Remediations.aWorkerPod("alluxio-worker-577545dc9-2q7z7", "uid-1",
+            "10.244.4.5", new NotReadyNode("alluxio-e2e-worker3", "Unknown",
             Instant.parse("2025-03-05T10:00:00Z"), Duration.ofSeconds(95)));
-    private static final Remediation REMOVE = new Remediation(POD, Remediation.Verdict.REMOVE, "worker-3", null,
-            "/DHT/default-alluxio/AUTHORIZED/worker-3", "worker worker-3 at 10.244.4.5 is offline");
+    private static final Remediation REMOVE = new Remediation(POD, Remediation.Verdict.REMOVE,
+            List.of(Remediations.aDeadWorker("worker-3", "10.244.4.5")), "worker worker-3 at 10.244.4.5 is offline");
     private static final Remediation HEARTBEATING = Remediation.refusal(POD,
-            Remediation.Verdict.STILL_HEARTBEATING, "worker-3", "still renews");
+            Remediation.Verdict.STILL_HEARTBEATING, List.of(Remediations.aLiveWorker("worker-3", "10.244.4.5")),
+            "still renews");
 
     private final Announcements announcements = new Announcements();
     private final Notices notices = new Notices(announcements, new SecretMasker(List.of("xoxb-sekr3t")));

@@ -17,9 +17,9 @@ class PodReaperTest {
     KubernetesClient client;
 
     private static Remediation removalOf(Pod pod) {
-        WorkerPod target = new WorkerPod("default", pod.getMetadata().getName(), pod.getMetadata().getUid(),
-                "10.244.4.5", "Running", new NotReadyNode("n3", "Unknown", Instant.EPOCH, Duration.ofHours(1)));
-        return new Remediation(target, Remediation.Verdict.REMOVE, "w", null, null, "offline");
+        WorkerPod target = Remediations.aWorkerPod(pod.getMetadata().getName(), pod.getMetadata().getUid(),
+                "10.244.4.5", new NotReadyNode("n3", "Unknown", Instant.EPOCH, Duration.ofHours(1)));
+        return new Remediation(target, Remediation.Verdict.REMOVE, java.util.List.of(), "offline");
     }
 
     @Test

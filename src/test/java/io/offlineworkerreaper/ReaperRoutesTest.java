@@ -159,10 +159,10 @@ class ReaperRoutesTest extends ReaperWorld {
     }
 
     @Test
-    void should_refuse_when_two_workers_claim_the_pods_address() throws Exception {
-        // given two registrations for the dead pod's IP
+    void should_refuse_when_one_of_two_registrations_at_the_pods_address_heartbeats() throws Exception {
+        // given two registrations for the dead pod's IP, one of them still heartbeating
         Scenario.seedCrash(client, registry);
-        registry.authorize(CLUSTER, "worker-11111111-2222-3333-4444-555555555555", "10.244.4.5");
+        registry.registerLiveWorker(CLUSTER, "worker-11111111-2222-3333-4444-555555555555", "10.244.4.5", 30);
 
         // when the reaper runs
         startReaper(Map.of());
@@ -171,9 +171,10 @@ class ReaperRoutesTest extends ReaperWorld {
 
         // then it acts on neither and says why
         assertThat(podExists(client, "default", "alluxio-worker-577545dc9-2q7z7")).isTrue();
-        assertThat(registry.read("/DHT/")).hasSize(2);
+        assertThat(registry.read("/DHT/")).containsKeys(authorizedKey(CLUSTER, WORKER_3),
+                authorizedKey(CLUSTER, "worker-11111111-2222-3333-4444-555555555555"));
         assertThat(slack.texts()).hasSize(1);
-        assertThat(slack.texts().get(0)).contains("claimed by several workers", WORKER_3,
+        assertThat(slack.texts().get(0)).contains("still heartbeating", "2 registrations claim the pod's address",
                 "worker-11111111-2222-3333-4444-555555555555");
     }
 

@@ -46,8 +46,11 @@ class ReaperSettingsTest {
         ReaperSettings settings = parse(defaults());
 
         assertThat(settings.checkInterval()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(settings.workersSelector()).containsExactlyInAnyOrderEntriesOf(
-                Map.of("app", "alluxio", "role", "alluxio-worker"));
+        assertThat(settings.workersSelector()).as("the current Alluxio chart's worker labels")
+                .containsExactlyInAnyOrderEntriesOf(
+                Map.of("app.kubernetes.io/name", "alluxio", "app.kubernetes.io/component", "worker"));
+        assertThat(settings.unaccountedHeartbeats()).isEqualTo(RemediationPlanner.UnaccountedHeartbeats.REFUSE);
+        assertThat(settings.auditInterval()).isEqualTo(Duration.ofMinutes(1));
         assertThat(settings.authorizedPrefix()).isEqualTo("/DHT/default-alluxio/AUTHORIZED/");
         assertThat(settings.serviceDiscoveryPrefix()).isEqualTo("/ServiceDiscovery/default-alluxio/");
         assertThat(settings.requireLeaseExpired()).isTrue();
@@ -64,6 +67,9 @@ class ReaperSettingsTest {
             "reaper.etcd.timeout | 5 seconds | a duration",
             "reaper.dry-run | yes | true or false",
             "reaper.alluxio.require-lease-expired | 1 | true or false",
+            "reaper.alluxio.unaccounted-heartbeats | skip | refuse or ignore",
+            "reaper.alluxio.audit-interval | hourly | a duration",
+            "reaper.detection | push | poll or watch",
             "reaper.workers.namespace | Alluxio_NS | a namespace name",
             "reaper.workers.selector | app | a label selector",
             "reaper.workers.selector | app=alluxio,,role=x | a label selector",

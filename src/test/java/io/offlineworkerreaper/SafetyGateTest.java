@@ -94,10 +94,12 @@ class SafetyGateTest {
 
     @Test
     void should_keep_refusals_and_cap_removals_per_cycle() {
-        WorkerPod pod = new WorkerPod("default", "p", "u", "10.0.0.1", "Running",
+        WorkerPod pod = Remediations.aWorkerPod("p", "u", "10.0.0.1",
                 new NotReadyNode("n", "Unknown", Instant.EPOCH, Duration.ofHours(1)));
-        Remediation remove = new Remediation(pod, Remediation.Verdict.REMOVE, "w", null, null, "offline");
-        Remediation refuse = Remediation.refusal(pod, Remediation.Verdict.STILL_HEARTBEATING, "w", "alive");
+        Remediation remove = new Remediation(pod, Remediation.Verdict.REMOVE,
+                List.of(Remediations.aDeadWorker("w", "10.0.0.1")), "offline");
+        Remediation refuse = Remediation.refusal(pod, Remediation.Verdict.STILL_HEARTBEATING,
+                List.of(Remediations.aLiveWorker("w", "10.0.0.1")), "alive");
 
         List<Remediation> kept = gate("49%", Duration.ZERO).limit(List.of(remove, refuse, remove, remove, refuse));
 

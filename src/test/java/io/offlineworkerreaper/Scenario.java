@@ -59,10 +59,15 @@ final class Scenario {
         return "/ServiceDiscovery/" + cluster + "/" + workerId;
     }
 
-    /** The seed crash with worker3 registered in etcd and its lease already expired (no heartbeat key). */
+    /**
+     * The seed crash as etcd has it: worker3 registered with its lease already expired (no heartbeat key), the
+     * workers of the two live nodes registered and heartbeating.
+     */
     static void seedCrash(KubernetesClient client, AlluxioRegistry registry) {
         seedCrash(client);
         registry.authorize(CLUSTER, WORKER_3, "10.244.4.5");
+        registry.registerLiveWorker(CLUSTER, WORKER_1, "10.244.3.7", 30);
+        registry.registerLiveWorker(CLUSTER, WORKER_2, "10.244.1.14", 30);
     }
 
     /** The seed cluster: worker pods on three nodes, alluxio-e2e-worker3 dead for five minutes. */

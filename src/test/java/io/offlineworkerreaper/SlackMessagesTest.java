@@ -15,11 +15,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every kind of message as camel-slack's webhook path serializes it (plain Gson), checked block by block. */
 class SlackMessagesTest {
 
-    private static final WorkerPod POD = new WorkerPod("default", "alluxio-worker-577545dc9-2q7z7", "uid-1",
-            "10.244.4.5", "Running", new NotReadyNode("alluxio-e2e-worker3", "Unknown", Instant.EPOCH,
+    private static final WorkerPod POD = Remediations.aWorkerPod("alluxio-worker-577545dc9-2q7z7", "uid-1",
+            "10.244.4.5", new NotReadyNode("alluxio-e2e-worker3", "Unknown", Instant.EPOCH,
             Duration.ofSeconds(95)));
-    private static final Remediation REMOVE = new Remediation(POD, Remediation.Verdict.REMOVE, "worker-3", null,
-            "/DHT/default-alluxio/AUTHORIZED/worker-3", "offline");
+    private static final Remediation REMOVE = new Remediation(POD, Remediation.Verdict.REMOVE,
+            List.of(Remediations.aDeadWorker("worker-3", "10.244.4.5")), "offline");
 
     private final Notices notices = new Notices(new Announcements(), new SecretMasker(List.of()));
 
@@ -64,7 +64,8 @@ class SlackMessagesTest {
     @Test
     void should_lay_out_a_refusal_with_its_reason() throws Exception {
         JsonNode m = render(notices.refused(Remediation.refusal(POD, Remediation.Verdict.STILL_HEARTBEATING,
-                "worker-3", "worker worker-3 still renews its etcd lease")), false);
+                List.of(Remediations.aLiveWorker("worker-3", "10.244.4.5")),
+                "worker worker-3 still renews its etcd lease")), false);
 
         assertThat(types(m)).containsExactly("header", "section", "section", "context");
         assertThat(header(m)).isEqualTo(":no_entry: Not removing Alluxio worker worker-3: it is still heartbeating");

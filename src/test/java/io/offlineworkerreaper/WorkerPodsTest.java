@@ -51,4 +51,14 @@ class WorkerPodsTest {
                 List.of(DEAD))).isEmpty();
         assertThat(workerPods.onNotReadyNodes(null, List.of(DEAD))).isEmpty();
     }
+
+    @Test
+    void should_account_for_every_pod_of_the_namespace_opted_out_ones_included() {
+        Pod optedOut = new PodBuilder(pod("opted-out", "n3", "10.0.0.4")).editMetadata()
+                .addToLabels(OptOut.KEY, "true").endMetadata().build();
+        Pod elsewhere = ClusterObjects.workerPod("other", "elsewhere", "n3", "10.0.0.3");
+
+        assertThat(workerPods.identities(List.of(optedOut, elsewhere, pod("on-live", "n1", "10.244.3.7"))))
+                .extracting(PodIdentity::name).containsExactly("opted-out", "on-live");
+    }
 }
