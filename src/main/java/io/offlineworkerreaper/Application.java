@@ -21,11 +21,14 @@ public final class Application {
         Map<String, String> overrides = new LinkedHashMap<>();
         boolean demo = false;
         boolean once = false;
+        boolean check = false;
         for (String arg : args) {
             if (arg.equals("--demo")) {
                 demo = true;
             } else if (arg.equals("--once")) {
                 once = true;
+            } else if (arg.equals("--check")) {
+                check = true;
             } else if (arg.startsWith("-D") && arg.contains("=")) {
                 overrides.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
             } else if (arg.equals("--help") || arg.equals("-h")) {
@@ -38,12 +41,16 @@ public final class Application {
         }
         try {
             LogFileSettings.apply(overrides); // before anything logs: log4j2 reads them once, at its start
-            if (demo && once) {
-                System.err.println("offline-worker-reaper: --demo and --once cannot be combined\n" + usage());
+            if (once && (demo || check)) {
+                System.err.println("offline-worker-reaper: --once cannot be combined with --demo or --check\n"
+                        + usage());
                 return 2;
             }
             if (demo) {
-                return Demo.run(overrides);
+                return Demo.run(overrides, check);
+            }
+            if (check) {
+                return Check.run(Reaper.create(Check.settings(overrides), null), System.out);
             }
             if (once) {
                 return Once.run(Reaper.create(Once.settings(overrides), null));
@@ -71,8 +78,12 @@ public final class Application {
 
     static String usage() {
         return """
-                usage: java -jar offline-worker-reaper.jar [--demo | --once] [-Dkey=value ...]
-                  --demo         run against a built-in emulated cluster and a local etcd (needs etcd on PATH)
+                usage: java -jar offline-worker-reaper.jar [--check] [--demo | --once] [-Dkey=value ...]
+                  --check        one read-only pass: every worker pod with the verdict the reaper would take,
+                                 what is misconfigured, the permissions and etcd access the configuration needs;
+                                 exit 0 when nothing is wrong, 2 otherwise (with --demo: on the demo cluster)
+                  --demo         run against a built-in emulated cluster and a local etcd (needs etcd on PATH);
+                                 it prints the --check of that cluster first
                   --once         run one cycle and exit (for a CronJob): 0 nothing to do or all done,
                                  1 a step failed, 4 the safety breaker refused to act
                   -Dkey=value    override a setting, e.g. -Dreaper.dry-run=true (see config/application.properties)

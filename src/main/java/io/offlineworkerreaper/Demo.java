@@ -12,7 +12,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -49,7 +48,11 @@ public final class Demo {
     private Demo() {
     }
 
-    public static int run(Map<String, String> userOverrides) throws Exception {
+    /**
+     * @param checkOnly {@code --demo --check}: print the --check of the demo cluster and exit with its code;
+     *                  otherwise it is printed first and the demo goes on
+     */
+    public static int run(Map<String, String> userOverrides, boolean checkOnly) throws Exception {
         if (EtcdServer.findBinary().isEmpty()) {
             String etcdBin = System.getenv("ETCD_BIN");
             System.err.println("offline-worker-reaper --demo: " + (etcdBin == null || etcdBin.isBlank()
@@ -62,7 +65,7 @@ public final class Demo {
         MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
         Path workDir = Files.createTempDirectory("offline-worker-reaper-demo");
         KubernetesMockServer api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+                new AccessReviewingDispatcher(review -> true), false); // no RBAC in the demo: all is allowed
         api.init();
         ScheduledExecutorService scenario = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "demo-scenario");
@@ -88,6 +91,11 @@ public final class Demo {
                     etcd.clientUrl(), workDir);
             LOG.info("DEMO: 3 nodes with one Alluxio worker each; node {} will crash in {}s", DEAD_NODE,
                     CRASH_AFTER.toSeconds());
+            LOG.info("DEMO: what ./run.sh --check says of this cluster before the crash:");
+            int checked = Check.run(Reaper.create(Check.settings(settings), client), System.out);
+            if (checkOnly) {
+                return checked;
+            }
             Main main = Reaper.create(settings, client);
             scenario.schedule(() -> crashAndWatch(client, workers, main, exitWhenDone, dryRun),
                     CRASH_AFTER.toMillis(), TimeUnit.MILLISECONDS);

@@ -76,8 +76,11 @@ public final class ReaperConfiguration implements CamelConfiguration {
                 Clock.systemUTC());
         registry.bind("outcomes", new Outcomes(audit, metrics, events, cycles, settings.dryRun()));
         registry.bind("connectivity", connectivity(context, client, settings, masker));
+        // --check reads only: no leader election (it writes the Lease), no watches
+        boolean readOnly = registry.lookupByName(Check.READ_ONLY) != null;
         try {
-            registry.bind("leadership", Leadership.install(context, settings.leaderElection(), client));
+            registry.bind("leadership", readOnly ? new org.apache.camel.support.RoutePolicySupport() { }
+                    : Leadership.install(context, settings.leaderElection(), client));
         } catch (Exception e) {
             throw new IllegalStateException("Cannot set up leader election", e);
         }
@@ -92,7 +95,7 @@ public final class ReaperConfiguration implements CamelConfiguration {
         registry.bind("cycleScheduler", cycleScheduler);
         NodeSource nodeSource = new NodeSource(client);
         registry.bind("nodeSource", nodeSource);
-        if (settings.detection() == ReaperSettings.Detection.WATCH) {
+        if (settings.detection() == ReaperSettings.Detection.WATCH && !readOnly) {
             NodeWatch nodeWatch = new NodeWatch(client, readiness, cycleScheduler);
             nodeSource.useCache(nodeWatch::cached);
             addService(context, nodeWatch, "the node watch");

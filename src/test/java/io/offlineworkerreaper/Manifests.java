@@ -67,14 +67,20 @@ final class Manifests {
         }
     }
 
-    /** Environment variable -> setting key, for every key in config/application.properties. */
-    static Map<String, String> settingsByEnvironmentVariable() {
+    /** config/application.properties as shipped. */
+    static Properties defaults() {
         Properties shipped = new Properties();
         try (InputStream in = Files.newInputStream(Path.of("config", "application.properties"))) {
             shipped.load(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return shipped;
+    }
+
+    /** Environment variable -> setting key, for every key in config/application.properties. */
+    static Map<String, String> settingsByEnvironmentVariable() {
+        Properties shipped = defaults();
         Map<String, String> byVariable = new HashMap<>();
         shipped.stringPropertyNames().forEach(k -> byVariable.put(ReaperSettings.environmentVariableOf(k), k));
         return byVariable;

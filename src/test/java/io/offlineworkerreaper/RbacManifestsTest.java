@@ -171,6 +171,36 @@ class RbacManifestsTest extends ReaperWorld {
     }
 
     @Test
+    void should_grant_every_permission_that_check_verifies() {
+        // given the shipped settings with every feature on, and all the shipped RBAC applied
+        ServiceAccount account = Manifests.ofKind(ServiceAccount.class).get(0);
+        String reaperNamespace = account.getMetadata().getNamespace();
+        List<HasMetadata> all = new ArrayList<>(Manifests.applied());
+        for (String feature : List.of("terminating-pods", "node-actions", "local-volumes")) {
+            all.addAll(Manifests.optional(feature));
+        }
+        List<Grant> grants = grants(all, reaperNamespace, account.getMetadata().getName());
+        for (String action : List.of("cordon", "delete")) {
+            Map<String, String> values = new HashMap<>(shippedSettings());
+            values.put("reaper.terminating.enabled", "true");
+            values.put("reaper.local-volumes.enabled", "true");
+            values.put("reaper.node.action", action);
+            values.put("reaper.leader-election.pod-name", "offline-worker-reaper-0");
+            values.remove("reaper.audit.file"); // a path inside the container
+            values.remove("reaper.log.file");
+            ReaperSettings settings = ReaperSettings.from(k -> java.util.Optional.ofNullable(values.get(k))
+                    .or(() -> java.util.Optional.ofNullable(Manifests.defaults().getProperty(k))));
+
+            // then what --check asks the API server for is what the manifests grant
+            List<RequiredAccess.Permission> needed = RequiredAccess.of(settings, reaperNamespace);
+            assertThat(needed).extracting(RequiredAccess.Permission::text).contains("watch nodes (cluster-wide)",
+                    "get coordination.k8s.io/leases/offline-worker-reaper -n " + reaperNamespace);
+            assertThat(needed).allSatisfy(p -> assertThat(grants).as(p.text()).anyMatch(g -> g.allows(
+                    new Access(p.namespace(), p.group(), p.resource(), p.verb(), p.name()))));
+        }
+    }
+
+    @Test
     void should_grant_the_opt_in_features_exactly_what_they_call() throws Exception {
         ServiceAccount account = Manifests.ofKind(ServiceAccount.class).get(0);
         String sa = account.getMetadata().getName();
