@@ -3,7 +3,6 @@ package io.offlineworkerreaper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -13,9 +12,7 @@ import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,30 +27,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code --check} against an emulated API server that answers SelfSubjectAccessReviews and a real etcd: the table,
  * the findings, the permissions, the exit code; and that it changes nothing.
  */
-class CheckTest {
+class CheckTest extends EtcdWorld {
 
-    static EtcdServer etcd;
-    static AlluxioRegistry registry;
     /** Permissions the emulated cluster denies, as "verb resource namespace". */
     final Set<String> denied = ConcurrentHashMap.newKeySet();
     KubernetesMockServer api;
     NamespacedKubernetesClient client;
 
-    @BeforeAll
-    static void startEtcd() throws Exception {
-        etcd = EtcdServer.start(Files.createTempDirectory("reaper-check-etcd"));
-        registry = new AlluxioRegistry(etcd.clientUrl());
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        registry.close();
-        etcd.close();
-    }
-
     @BeforeEach
     void startApi() {
-        registry.deletePrefix("/");
         api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new AccessReviewingDispatcher(a -> !denied.contains(a.getVerb() + " " + a.getResource() + " "
                         + a.getNamespace())), false);
@@ -65,8 +47,6 @@ class CheckTest {
     void stopApi() {
         client.close();
         api.destroy();
-        registry.close();
-        registry = new AlluxioRegistry(etcd.clientUrl());
     }
 
     record Result(int exit, String out) {

@@ -1,13 +1,10 @@
 package io.offlineworkerreaper;
 
-import java.nio.file.Files;
 import java.util.Map;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
@@ -16,31 +13,15 @@ import org.junit.jupiter.api.BeforeEach;
  * Tests assert on the world: objects in the API server, keys in etcd, posts received by Slack.
  */
 @EnableKubernetesMockClient(crud = true)
-abstract class ReaperWorld {
-
-    static EtcdServer etcd;
-    static AlluxioRegistry registry;
+abstract class ReaperWorld extends EtcdWorld {
 
     KubernetesClient client;
     SlackStandIn slack;
     RunningReaper reaper;
     private int logMark;
 
-    @BeforeAll
-    static void startEtcd() throws Exception {
-        etcd = EtcdServer.start(Files.createTempDirectory("reaper-routes-etcd"));
-        registry = new AlluxioRegistry(etcd.clientUrl());
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        registry.close();
-        etcd.close();
-    }
-
     @BeforeEach
     void startSlack() throws Exception {
-        registry.deletePrefix("/");
         slack = new SlackStandIn();
         logMark = TestLog.text().length();
     }
@@ -51,8 +32,6 @@ abstract class ReaperWorld {
             reaper.close();
         }
         slack.close();
-        registry.close();
-        registry = new AlluxioRegistry(etcd.clientUrl()); // drops the keep-alives of the test's live workers
     }
 
     /** The application log written during this test. */

@@ -105,13 +105,18 @@ class RegistryFindingsRoutesTest extends ReaperWorld {
         assertThat(warnings().get(0)).contains(heartbeatKey(CLUSTER, STRAY), "unreadable value", "not JSON");
     }
 
-    @Test
-    void should_remove_every_dead_registration_at_the_pods_address_then_the_pod() throws Exception {
-        // given two dead identities at the dead pod's address (the node was rebuilt once: normal on old clusters)
+    /** Two dead identities at the dead pod's address (its node was rebuilt once: normal on old clusters). */
+    private String aCrashWithTwoDeadIdentities() {
         aCrashWith(ClusterObjects.WORKER_LABELS);
         String older = "worker-11111111-2222-4333-8444-555555555555";
         registry.authorize(CLUSTER, WORKER_3, "10.244.4.5");
         registry.authorize(CLUSTER, older, "10.244.4.5");
+        return older;
+    }
+
+    @Test
+    void should_remove_every_dead_registration_at_the_pods_address_then_the_pod() throws Exception {
+        String older = aCrashWithTwoDeadIdentities();
 
         startReaper(Map.of());
 
@@ -124,10 +129,7 @@ class RegistryFindingsRoutesTest extends ReaperWorld {
 
     @Test
     void should_keep_the_pod_when_deleting_the_second_key_fails() throws Exception {
-        aCrashWith(ClusterObjects.WORKER_LABELS);
-        String older = "worker-11111111-2222-4333-8444-555555555555";
-        registry.authorize(CLUSTER, WORKER_3, "10.244.4.5");
-        registry.authorize(CLUSTER, older, "10.244.4.5");
+        aCrashWithTwoDeadIdentities();
         startReaper(Map.of());
         java.util.concurrent.atomic.AtomicInteger deletes = new java.util.concurrent.atomic.AtomicInteger();
         org.apache.camel.builder.AdviceWith.adviceWith(reaper.context(), "remove-worker-keys", route ->
