@@ -98,7 +98,7 @@ final class Check {
                     + ": " + authorized.entries().size() + " registration(s) under " + settings.authorizedPrefix()
                     + ", " + heartbeats.entries().size() + " heartbeat(s) under " + settings.serviceDiscoveryPrefix();
         } catch (RuntimeException e) {
-            etcdStatus = "FAILED: " + masker.mask(rootMessage(e));
+            etcdStatus = "FAILED: " + masker.mask(Notices.rootMessage(e));
             problems.add("etcd " + etcdStatus + " (check reaper.etcd.endpoints, credentials and TLS files)");
         }
 
@@ -106,17 +106,16 @@ final class Check {
         List<Node> nodes = List.of();
         List<Pod> pods = List.of();
         String apiStatus = "answers";
+        NodeReadiness readiness = registry.lookupByNameAndType("nodeReadiness", NodeReadiness.class);
         try {
-            nodes = registry.lookupByNameAndType("nodeReadiness", NodeReadiness.class)
-                    .considered(registry.lookupByNameAndType("nodeSource", NodeSource.class).nodes());
+            nodes = readiness.considered(registry.lookupByNameAndType("nodeSource", NodeSource.class).nodes());
             pods = client.pods().inNamespace(settings.workersNamespace()).withLabels(settings.workersSelector())
                     .list().getItems();
         } catch (Exception e) {
-            apiStatus = "FAILED: " + masker.mask(rootMessage(e));
+            apiStatus = "FAILED: " + masker.mask(Notices.rootMessage(e));
             problems.add("Kubernetes API " + apiStatus);
         }
 
-        NodeReadiness readiness = registry.lookupByNameAndType("nodeReadiness", NodeReadiness.class);
         WorkerPods workerPods = registry.lookupByNameAndType("workerPods", WorkerPods.class);
         RegistryAudit audit = registry.lookupByNameAndType("registryAudit", RegistryAudit.class);
         List<NotReadyNode> notReady = readiness.notReady(nodes);
@@ -131,7 +130,7 @@ final class Check {
                 clusters = AlluxioClusters.fromEtcd(get(etcd, "/DHT/", settings.etcdTimeout()),
                         get(etcd, "/ServiceDiscovery/", settings.etcdTimeout()));
             } catch (RuntimeException e) {
-                out.line("(cannot list the Alluxio clusters in etcd: " + masker.mask(rootMessage(e)) + ")");
+                out.line("(cannot list the Alluxio clusters in etcd: " + masker.mask(Notices.rootMessage(e)) + ")");
             }
         }
         List<Finding> findings = etcdOk ? audit.findings(matching, namespacePods, clusters) : List.of();
@@ -148,7 +147,7 @@ final class Check {
         for (PodIdentity pod : matching.pods()) {
             List<WorkerMatching.Registration> workers = matching.of(pod.uid());
             Node node = pod.nodeName() == null ? null : nodeByName.get(pod.nodeName());
-            rows.add(new String[] {pod.qualifiedName(), String.valueOf(pod.nodeName()), readyText(node, readiness),
+            rows.add(new String[] {pod.qualifiedName(), String.valueOf(pod.nodeName()), readyText(node),
                     String.valueOf(pod.primaryAddress()),
                     workers.isEmpty() ? "-" : workers.stream().map(WorkerMatching.Registration::id)
                             .collect(Collectors.joining(",")),
@@ -187,7 +186,7 @@ final class Check {
             try {
                 granted = allowed(client, p) ? "yes" : "NO";
             } catch (Exception e) {
-                granted = "cannot tell: " + masker.mask(rootMessage(e));
+                granted = "cannot tell: " + masker.mask(Notices.rootMessage(e));
             }
             if (!granted.equals("yes")) {
                 problems.add("permission " + p.text());
@@ -224,13 +223,12 @@ final class Check {
         return "none: " + (OptOut.KEY + "=true, or no address");
     }
 
-    private static String readyText(Node node, NodeReadiness readiness) {
+    private static String readyText(Node node) {
         if (node == null) {
             return "-";
         }
-        return NodeReadiness.isReady(node) ? "True" : node.getStatus() == null ? "Unknown"
-                : node.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType()))
-                .map(c -> c.getStatus()).findFirst().orElse("Unknown");
+        var ready = NodeReadiness.readyCondition(node);
+        return ready == null || ready.getStatus() == null ? "Unknown" : ready.getStatus();
     }
 
     private static String list(List<WorkerMatching.Registration> registrations) {
@@ -258,16 +256,8 @@ final class Check {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         } catch (Exception e) {
-            throw new IllegalStateException(rootMessage(e), e);
+            throw new IllegalStateException(Notices.rootMessage(e), e);
         }
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
     }
 
     /** Lines and aligned tables. */

@@ -54,11 +54,7 @@ public final class ConnectivityCheck extends AbstractHealthCheck {
             probe.run();
             return null;
         } catch (Exception e) {
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            return masker.mask(root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage()));
+            return masker.mask(Notices.rootMessage(e));
         }
     }
 }

@@ -211,7 +211,8 @@ public final class Notices {
         };
     }
 
-    private static String rootMessage(Throwable t) {
+    /** The innermost cause as "Type: message", for logs and notices (mask it before showing it). */
+    static String rootMessage(Throwable t) {
         Throwable root = t;
         List<Throwable> seen = new java.util.ArrayList<>();
         while (root.getCause() != null && !seen.contains(root.getCause())) {

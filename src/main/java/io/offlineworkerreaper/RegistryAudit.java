@@ -151,25 +151,13 @@ public final class RegistryAudit {
     private Finding selectorMatchesNothing(WorkerMatching matching, List<Pod> namespacePods) {
         List<PodIdentity> pods = namespacePods.stream().filter(p -> p.getMetadata() != null
                 && namespace.equals(p.getMetadata().getNamespace())).map(PodIdentity::of).toList();
-        Map<String, PodIdentity> byUid = pods.stream()
-                .collect(Collectors.toMap(PodIdentity::uid, p -> p, (a, b) -> a, LinkedHashMap::new));
-        Map<String, List<String>> idsByPod = new TreeMap<>();
-        for (Registration r : matching.registrations()) {
-            for (WorkerEntry entry : new WorkerEntry[] {r.authorized(), r.heartbeat()}) {
-                if (entry != null && entry.readable()) {
-                    WorkerMatching.owners(entry, pods).forEach(uid -> {
-                        List<String> ids = idsByPod.computeIfAbsent(uid, u -> new ArrayList<>());
-                        if (!ids.contains(r.id())) {
-                            ids.add(r.id());
-                        }
-                    });
-                }
-            }
-        }
+        WorkerMatching inNamespace = matching.withPods(pods);
+        List<PodIdentity> atRegisteredAddresses = pods.stream().filter(p -> !inNamespace.of(p.uid()).isEmpty())
+                .sorted(java.util.Comparator.comparing(PodIdentity::name)).toList();
         String summary = ReaperSettings.WORKERS_SELECTOR + "=" + selectorText + " matches no pod in namespace "
                 + namespace + ", while " + matching.registrations().size() + " worker(s) are registered ("
                 + matching.liveCount() + " heartbeating): no crashed worker can be healed";
-        if (idsByPod.isEmpty()) {
+        if (atRegisteredAddresses.isEmpty()) {
             return new Finding(Finding.Kind.SELECTOR_MATCHES_NOTHING, ReaperSettings.WORKERS_NAMESPACE, summary,
                     matching.registrations().stream().map(Registration::toString).toList(),
                     "no pod in namespace " + namespace + " is at a registered address either: set "
@@ -177,9 +165,9 @@ public final class RegistryAudit {
         }
         List<String> details = new ArrayList<>();
         Map<String, String> common = null;
-        for (Map.Entry<String, List<String>> e : idsByPod.entrySet()) {
-            PodIdentity pod = byUid.get(e.getKey());
-            details.add("pod " + pod.qualifiedName() + " (worker " + String.join(", ", e.getValue()) + ") has labels "
+        for (PodIdentity pod : atRegisteredAddresses) {
+            details.add("pod " + pod.qualifiedName() + " (worker " + inNamespace.of(pod.uid()).stream()
+                    .map(Registration::id).collect(Collectors.joining(", ")) + ") has labels "
                     + labelsText(new TreeMap<>(pod.labels())));
             if (common == null) {
                 common = new TreeMap<>(pod.labels());

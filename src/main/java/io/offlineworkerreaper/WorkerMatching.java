@@ -87,16 +87,26 @@ public final class WorkerMatching {
         authorized.entries().forEach(e -> byId.computeIfAbsent(e.id(), id -> new WorkerEntry[2])[0] = e);
         heartbeats.entries().forEach(e -> byId.computeIfAbsent(e.id(), id -> new WorkerEntry[2])[1] = e);
         List<Registration> registrations = new ArrayList<>();
-        byId.forEach((id, entries) -> {
-            Set<String> owners = new LinkedHashSet<>();
-            for (WorkerEntry entry : entries) {
-                if (entry != null && entry.readable()) {
-                    owners.addAll(owners(entry, pods));
-                }
-            }
-            registrations.add(new Registration(id, entries[0], entries[1], List.copyOf(owners)));
-        });
+        byId.forEach((id, entries) -> registrations.add(
+                new Registration(id, entries[0], entries[1], owners(entries[0], entries[1], pods))));
         return new WorkerMatching(pods, registrations, authorized.isEmpty() && heartbeats.isEmpty());
+    }
+
+    /** The same registrations matched to other pods (e.g. every pod of the namespace, whatever its labels). */
+    public WorkerMatching withPods(List<PodIdentity> others) {
+        return new WorkerMatching(others, registrations.stream().map(r -> new Registration(r.id(), r.authorized(),
+                r.heartbeat(), owners(r.authorized(), r.heartbeat(), others))).toList(), registryEmpty);
+    }
+
+    /** The owners of a worker: those of each of its readable values. */
+    private static List<String> owners(WorkerEntry authorized, WorkerEntry heartbeat, List<PodIdentity> pods) {
+        Set<String> owners = new LinkedHashSet<>();
+        for (WorkerEntry entry : new WorkerEntry[] {authorized, heartbeat}) {
+            if (entry != null && entry.readable()) {
+                owners.addAll(owners(entry, pods));
+            }
+        }
+        return List.copyOf(owners);
     }
 
     /** The uids of the pods one readable entry belongs to, by the rules in the class comment. */
