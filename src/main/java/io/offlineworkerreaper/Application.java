@@ -3,6 +3,12 @@ package io.offlineworkerreaper;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.offlineworkerreaper.cycle.Once;
+import io.offlineworkerreaper.demo.Demo;
+import io.offlineworkerreaper.observe.Check;
+import io.offlineworkerreaper.settings.InvalidSettingException;
+import io.offlineworkerreaper.settings.LogFileSettings;
+
 /**
  * Entry point. {@code java -jar offline-worker-reaper.jar [--demo] [-Dkey=value ...]}: settings given as
  * {@code -Dkey=value} after the jar win over the properties file and the environment.

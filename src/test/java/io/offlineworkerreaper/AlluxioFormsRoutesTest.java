@@ -7,6 +7,7 @@ import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.offlineworkerreaper.demo.ClusterObjects;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -17,7 +18,7 @@ import static io.offlineworkerreaper.Scenario.authorizedKey;
 import static io.offlineworkerreaper.Scenario.create;
 import static io.offlineworkerreaper.Scenario.heartbeatKey;
 import static io.offlineworkerreaper.Scenario.podExists;
-import static io.offlineworkerreaper.WorkerRegistryTest.fixture;
+import static io.offlineworkerreaper.alluxio.WorkerRegistryTest.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -35,13 +35,14 @@ import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.offlineworkerreaper.demo.ClusterObjects;
 
 /**
  * The benchmark's Kubernetes API: the fabric8 CRUD emulator, loaded directly (not through 130,000 create
  * requests) with realistic nodes and pods, counting every request the reaper makes and every byte it
  * receives, and timing each pod DELETE as the emulator answers it.
  */
-final class BenchCluster implements AutoCloseable {
+public final class BenchCluster implements AutoCloseable {
 
     static final String WORKERS_NAMESPACE = "alluxio";
     private static final String[] NAMESPACES = {"kube-system", "monitoring", "logging", "ingress", "spark",
@@ -104,7 +105,7 @@ final class BenchCluster implements AutoCloseable {
     }
 
     /** A node as a cloud provider's kubelet reports it: labels, addresses, capacity, 40 images. */
-    static Node node(String name, int n, String ready, Instant since) {
+    public static Node node(String name, int n, String ready, Instant since) {
         String zone = "us-east-1" + "abc".charAt(n % 3);
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("beta.kubernetes.io/arch", "amd64");

@@ -3,11 +3,12 @@ package io.offlineworkerreaper;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
-
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.offlineworkerreaper.demo.AlluxioRegistry;
+import io.offlineworkerreaper.demo.EtcdServer;
 import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.Test;
 

@@ -13,6 +13,10 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.offlineworkerreaper.alluxio.BoundedEtcdConfiguration;
+import io.offlineworkerreaper.demo.AlluxioRegistry;
+import io.offlineworkerreaper.demo.EtcdServer;
+import io.offlineworkerreaper.settings.ReaperSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,6 +2,8 @@ package io.offlineworkerreaper;
 
 import java.nio.file.Files;
 
+import io.offlineworkerreaper.demo.AlluxioRegistry;
+import io.offlineworkerreaper.demo.EtcdServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

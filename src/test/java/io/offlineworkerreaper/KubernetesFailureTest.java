@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.offlineworkerreaper.kubernetes.KubernetesAccess;
 import org.junit.jupiter.api.Test;
 
 import static io.offlineworkerreaper.Scenario.CLUSTER;

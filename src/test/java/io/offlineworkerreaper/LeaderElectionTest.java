@@ -7,6 +7,7 @@ import java.util.Map;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.offlineworkerreaper.demo.ClusterObjects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

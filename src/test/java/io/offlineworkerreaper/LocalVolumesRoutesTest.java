@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.offlineworkerreaper.decision.OptOut;
+import io.offlineworkerreaper.demo.ClusterObjects;
 import org.junit.jupiter.api.Test;
 
 import static io.offlineworkerreaper.Scenario.aNotReadyNode;

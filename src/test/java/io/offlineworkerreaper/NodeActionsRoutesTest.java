@@ -11,6 +11,9 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
+import io.offlineworkerreaper.decision.OptOut;
+import io.offlineworkerreaper.demo.ClusterObjects;
+import io.offlineworkerreaper.optin.NodeActions;
 import org.junit.jupiter.api.Test;
 
 import static io.offlineworkerreaper.Scenario.CLUSTER;

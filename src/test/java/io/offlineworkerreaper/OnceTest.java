@@ -2,6 +2,8 @@ package io.offlineworkerreaper;
 
 import java.util.Map;
 
+import io.offlineworkerreaper.cycle.Once;
+import io.offlineworkerreaper.settings.InvalidSettingException;
 import org.junit.jupiter.api.Test;
 
 import static io.offlineworkerreaper.Scenario.CLUSTER;

@@ -3,6 +3,7 @@ package io.offlineworkerreaper;
 import java.time.Duration;
 import java.util.Map;
 
+import io.offlineworkerreaper.demo.ClusterObjects;
 import org.junit.jupiter.api.Test;
 
 import static io.offlineworkerreaper.Scenario.CLUSTER;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.offlineworkerreaper.demo.ClusterObjects;
 import org.junit.jupiter.api.Test;
 
 import static io.offlineworkerreaper.Scenario.CLUSTER;

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.time.Duration;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.offlineworkerreaper.notify.Announcements;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.awaitility.Awaitility;

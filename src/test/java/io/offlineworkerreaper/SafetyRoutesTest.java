@@ -5,6 +5,8 @@ import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.offlineworkerreaper.decision.OptOut;
+import io.offlineworkerreaper.demo.ClusterObjects;
 import org.junit.jupiter.api.Test;
 
 import static io.offlineworkerreaper.Scenario.CLUSTER;

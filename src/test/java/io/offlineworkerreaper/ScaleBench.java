@@ -15,10 +15,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
-import io.etcd.jetcd.Watch;
+import io.offlineworkerreaper.alluxio.AlluxioKeys;
+import io.offlineworkerreaper.demo.AlluxioRegistry;
+import io.offlineworkerreaper.demo.EtcdServer;
+import io.offlineworkerreaper.kubernetes.NodeSource;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -7,6 +7,8 @@ import java.util.Map;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.offlineworkerreaper.demo.AlluxioRegistry;
+import io.offlineworkerreaper.demo.ClusterObjects;
 
 /** Small named builders so that each test's cluster fits on one screen. */
 final class Scenario {

@@ -1,0 +1,29 @@
+package io.offlineworkerreaper.alluxio;
+
+/**
+ * Where Alluxio 3.x keeps its workers in etcd (EtcdMembershipManager). The prefixes end with a slash: Alluxio
+ * itself queries without one, so that {@code default-alluxio2} would match {@code default-alluxio}.
+ */
+public final class AlluxioKeys {
+
+    private AlluxioKeys() {
+    }
+
+    /** {@code /DHT/<cluster>/AUTHORIZED/}: permanent, written once when a worker joins. */
+    public static String authorizedPrefix(String cluster) {
+        return "/DHT/" + cluster + "/AUTHORIZED/";
+    }
+
+    /** {@code /ServiceDiscovery/<cluster>/}: on the worker's lease, gone when it stops heartbeating. */
+    public static String heartbeatPrefix(String cluster) {
+        return "/ServiceDiscovery/" + cluster + "/";
+    }
+
+    public static String authorizedKey(String cluster, String workerId) {
+        return authorizedPrefix(cluster) + workerId;
+    }
+
+    public static String heartbeatKey(String cluster, String workerId) {
+        return heartbeatPrefix(cluster) + workerId;
+    }
+}

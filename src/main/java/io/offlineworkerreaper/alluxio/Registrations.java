@@ -1,0 +1,27 @@
+package io.offlineworkerreaper.alluxio;
+
+import java.util.List;
+
+import io.etcd.jetcd.kv.GetResponse;
+
+/**
+ * The routes' door to the Alluxio registry decisions (bean {@code registrations}): turns what etcd answered into
+ * {@link WorkerRegistry}, {@link WorkerMatching} and {@link AlluxioClusters}, so that no route names a Java type.
+ */
+public final class Registrations {
+
+    /** The registrations under one prefix, read by the call-etcd route. */
+    public WorkerRegistry read(GetResponse response, String prefix) {
+        return WorkerRegistry.fromEtcd(response, prefix);
+    }
+
+    /** Which worker pod each registration belongs to. */
+    public WorkerMatching match(List<PodIdentity> pods, WorkerRegistry authorized, WorkerRegistry heartbeats) {
+        return WorkerMatching.match(pods, authorized, heartbeats);
+    }
+
+    /** Every cluster with workers in this etcd, for the cluster-name finding. */
+    public List<AlluxioClusters.Cluster> clusters(GetResponse authorized, GetResponse heartbeats) {
+        return AlluxioClusters.fromEtcd(authorized, heartbeats);
+    }
+}

@@ -1,0 +1,162 @@
+package io.offlineworkerreaper.alluxio;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which worker pod each Alluxio registration belongs to, over every registration form real deployments write.
+ *
+ * <p>A registration belongs to a pod when its {@code Host} or {@code ContainerHost} is one of the pod's
+ * addresses ({@link PodIdentity}). A match on an address of the pod alone (pod IP, pod name) wins over a
+ * match on an address of its node (host IP, node name): in the Alluxio 2.x chart form {@code Host} is the node
+ * IP and {@code ContainerHost} the pod IP, and only the latter says which pod. Where several pods still match
+ * (hostNetwork pods share the node's address), the registration's {@code RpcPort} must be one of the pod's
+ * container ports. A registration is read under both of its keys: its owners are those of either value.
+ *
+ * <p>A live heartbeat (a {@code /ServiceDiscovery} key) that belongs to no worker pod is <em>unaccounted</em>:
+ * a worker is alive somewhere the reaper cannot see, possibly in a pod it would take for unregistered.
+ */
+public final class WorkerMatching {
+
+    /**
+     * One worker as etcd knows it, under one id.
+     *
+     * @param id         the worker id
+     * @param authorized its /DHT/.../AUTHORIZED entry, or null
+     * @param heartbeat  its /ServiceDiscovery entry (present while its lease lives), or null
+     * @param owners     the uids of the worker pods it belongs to (empty: none; several: cannot tell which)
+     */
+    public record Registration(String id, WorkerEntry authorized, WorkerEntry heartbeat, List<String> owners) {
+
+        public Registration {
+            owners = List.copyOf(owners);
+        }
+
+        public boolean live() {
+            return heartbeat != null;
+        }
+
+        /** Readable under at least one of its keys. */
+        public boolean readable() {
+            return (authorized != null && authorized.readable()) || (heartbeat != null && heartbeat.readable());
+        }
+
+        /** The entry to describe it by: the heartbeat's if readable, else the authorized one's. */
+        public WorkerEntry entry() {
+            if (heartbeat != null && (heartbeat.readable() || authorized == null)) {
+                return heartbeat;
+            }
+            return authorized;
+        }
+
+        /** Its keys in deletion order: the heartbeat first (clients stop routing to it), then /DHT. */
+        public List<String> keys() {
+            List<String> keys = new ArrayList<>(2);
+            if (heartbeat != null) {
+                keys.add(heartbeat.key());
+            }
+            if (authorized != null) {
+                keys.add(authorized.key());
+            }
+            return keys;
+        }
+
+        @Override
+        public String toString() {
+            return id + " (" + entry().addressText() + (live() ? ", heartbeating" : ", lease expired") + ")";
+        }
+    }
+
+    private final List<PodIdentity> pods;
+    private final List<Registration> registrations;
+    private final boolean registryEmpty;
+
+    private WorkerMatching(List<PodIdentity> pods, List<Registration> registrations, boolean registryEmpty) {
+        this.pods = List.copyOf(pods);
+        this.registrations = List.copyOf(registrations);
+        this.registryEmpty = registryEmpty;
+    }
+
+    /** Matches every registration under both prefixes to {@code pods}: all the worker pods, on any node. */
+    public static WorkerMatching match(List<PodIdentity> pods, WorkerRegistry authorized, WorkerRegistry heartbeats) {
+        Map<String, WorkerEntry[]> byId = new LinkedHashMap<>();
+        authorized.entries().forEach(e -> byId.computeIfAbsent(e.id(), id -> new WorkerEntry[2])[0] = e);
+        heartbeats.entries().forEach(e -> byId.computeIfAbsent(e.id(), id -> new WorkerEntry[2])[1] = e);
+        List<Registration> registrations = new ArrayList<>();
+        byId.forEach((id, entries) -> registrations.add(
+                new Registration(id, entries[0], entries[1], owners(entries[0], entries[1], pods))));
+        return new WorkerMatching(pods, registrations, authorized.isEmpty() && heartbeats.isEmpty());
+    }
+
+    /** The same registrations matched to other pods (e.g. every pod of the namespace, whatever its labels). */
+    public WorkerMatching withPods(List<PodIdentity> others) {
+        return new WorkerMatching(others, registrations.stream().map(r -> new Registration(r.id(), r.authorized(),
+                r.heartbeat(), owners(r.authorized(), r.heartbeat(), others))).toList(), registryEmpty);
+    }
+
+    /** The owners of a worker: those of each of its readable values. */
+    private static List<String> owners(WorkerEntry authorized, WorkerEntry heartbeat, List<PodIdentity> pods) {
+        Set<String> owners = new LinkedHashSet<>();
+        for (WorkerEntry entry : new WorkerEntry[] {authorized, heartbeat}) {
+            if (entry != null && entry.readable()) {
+                owners.addAll(owners(entry, pods));
+            }
+        }
+        return List.copyOf(owners);
+    }
+
+    /** The uids of the pods one readable entry belongs to, by the rules in the class comment. */
+    static List<String> owners(WorkerEntry entry, List<PodIdentity> pods) {
+        Set<String> addresses = new LinkedHashSet<>();
+        entry.addresses().forEach(a -> addresses.addAll(PodIdentity.comparable(a)));
+        List<PodIdentity> candidates = pods.stream().filter(p -> intersects(p.ownAddresses(), addresses)).toList();
+        if (candidates.isEmpty()) {
+            candidates = pods.stream().filter(p -> intersects(p.sharedAddresses(), addresses)).toList();
+        }
+        if (candidates.size() > 1 && entry.rpcPort() > 0) {
+            candidates = candidates.stream().filter(p -> p.ports().contains(entry.rpcPort())).toList();
+        }
+        return candidates.stream().map(PodIdentity::uid).toList();
+    }
+
+    private static boolean intersects(Set<String> a, Set<String> b) {
+        return a.stream().anyMatch(b::contains);
+    }
+
+    public List<PodIdentity> pods() {
+        return pods;
+    }
+
+    public List<Registration> registrations() {
+        return registrations;
+    }
+
+    /** No registration at all under either prefix of the configured cluster. */
+    public boolean registryEmpty() {
+        return registryEmpty;
+    }
+
+    /** The registrations that belong to this pod. */
+    public List<Registration> of(String podUid) {
+        return registrations.stream().filter(r -> r.owners().contains(podUid)).toList();
+    }
+
+    /** Live heartbeats that belong to no worker pod, or cannot be read. */
+    public List<Registration> unaccountedHeartbeats() {
+        return registrations.stream().filter(r -> r.live() && r.owners().isEmpty()).toList();
+    }
+
+    /** Registrations whose lease expired and that belong to no worker pod: stale, or of workers elsewhere. */
+    public List<Registration> unmatched() {
+        return registrations.stream().filter(r -> !r.live() && r.owners().isEmpty()).toList();
+    }
+
+    /** How many registrations there are, and how many of them heartbeat. */
+    public long liveCount() {
+        return registrations.stream().filter(Registration::live).count();
+    }
+}

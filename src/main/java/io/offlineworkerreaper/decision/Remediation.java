@@ -1,0 +1,83 @@
+package io.offlineworkerreaper.decision;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.offlineworkerreaper.alluxio.WorkerMatching;
+import io.offlineworkerreaper.kubernetes.WorkerPod;
+
+/**
+ * What the reaper decided for one worker pod on a NotReady node.
+ *
+ * @param pod     the worker pod
+ * @param verdict act or refuse, and why
+ * @param workers the Alluxio registrations that belong to the pod (on a removal: those whose keys go)
+ * @param detail  one sentence explaining the verdict
+ */
+public record Remediation(WorkerPod pod, Verdict verdict, List<WorkerMatching.Registration> workers, String detail) {
+
+    public enum Verdict {
+        /** Remove the worker's etcd keys (all of those at its address), then force-delete the pod. */
+        REMOVE,
+        /** A registration of the pod still heartbeats (its /ServiceDiscovery key exists): its lease lives. */
+        STILL_HEARTBEATING,
+        /** A registration of the pod also belongs to a pod that is not being removed: cannot tell whose it is. */
+        AMBIGUOUS,
+        /** No registration matches the pod while some live heartbeat matches no pod: it may be this one's. */
+        UNACCOUNTED_HEARTBEATS,
+        /** The configured cluster has no registration at all while worker pods exist: a misconfiguration. */
+        EMPTY_REGISTRY
+    }
+
+    public Remediation {
+        workers = List.copyOf(workers);
+    }
+
+    public static Remediation refusal(WorkerPod pod, Verdict verdict, List<WorkerMatching.Registration> workers,
+                               String detail) {
+        return new Remediation(pod, verdict, workers, detail);
+    }
+
+    public boolean isRemoval() {
+        return verdict == Verdict.REMOVE;
+    }
+
+    /**
+     * The etcd keys this remediation deletes, in the order it deletes them: every /ServiceDiscovery key first
+     * (clients stop routing to the worker), then every /DHT key. Empty for a refusal.
+     */
+    public List<String> keys() {
+        if (!isRemoval()) {
+            return List.of();
+        }
+        List<String> keys = new ArrayList<>();
+        workers.stream().filter(WorkerMatching.Registration::live).forEach(w -> keys.add(w.heartbeat().key()));
+        workers.stream().filter(w -> w.authorized() != null).forEach(w -> keys.add(w.authorized().key()));
+        return keys;
+    }
+
+    /** The worker ids, for the audit log and Events; empty when none is registered for the pod. */
+    public List<String> workerIds() {
+        return workers.stream().map(WorkerMatching.Registration::id).toList();
+    }
+
+    /** The worker id (ids, comma-separated) for the audit log, or null when none is registered. */
+    public String workerId() {
+        return workers.isEmpty() ? null : String.join(", ", workerIds());
+    }
+
+    /** The worker id for messages: the id (ids), or a note that none is registered. */
+    public String workerIdText() {
+        return workers.isEmpty() ? "(no etcd registration)" : String.join(", ", workerIds());
+    }
+
+    /** Identifies this pod's situation for de-duplicating notices across cycles. */
+    public String announcementKey() {
+        return verdict + ":" + pod.uid() + ":" + String.join(",", workerIds());
+    }
+
+    @Override
+    public String toString() {
+        return verdict + " worker " + workerIdText() + " of pod " + pod.qualifiedName() + ": " + detail;
+    }
+}

@@ -1,0 +1,173 @@
+package io.offlineworkerreaper.decision;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.offlineworkerreaper.optin.Action;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The circuit breaker of the reaper, as Kubernetes' node controller, medik8s Node Healthcheck and Cluster
+ * API MachineHealthCheck have one: when more nodes than {@code reaper.safety.max-unhealthy} are not Ready at
+ * once, the cluster is more likely partitioned, or its API server sick, than its nodes dead, so nothing is
+ * remediated until the count is back under the limit and a cooldown has passed. It also caps how many
+ * workers one cycle may remove.
+ */
+public final class SafetyGate {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SafetyGate.class);
+
+    /** Where the gate stands for this cycle. */
+    public enum State {
+        /** Remediation allowed. */
+        CLOSED,
+        /** Too many nodes not Ready: remediate nothing. */
+        TRIPPED,
+        /** The breaker cleared recently: wait for the cooldown before acting again. */
+        COOLING_DOWN
+    }
+
+    /**
+     * This cycle's verdict.
+     *
+     * @param state        where the gate stands
+     * @param previous     where it stood in the previous cycle
+     * @param notReady     names of the nodes that are not Ready now
+     * @param total        number of nodes considered
+     * @param limit        the most nodes that may be not Ready for the reaper to act
+     * @param resumeAt     when remediation resumes, while cooling down
+     */
+    public record Admission(State state, State previous, List<String> notReady, int total, int limit,
+                            Instant resumeAt) {
+
+        /** True when the state changed in this cycle: worth announcing. */
+        public boolean changed() {
+            return state != previous;
+        }
+
+        public boolean allowed() {
+            return state == State.CLOSED;
+        }
+
+        /** One line for the log. */
+        public String reason() {
+            return switch (state) {
+                case CLOSED -> notReady.size() + " of " + total + " nodes not Ready, within the limit of " + limit;
+                case TRIPPED -> "safety breaker open: " + notReady.size() + " of " + total
+                        + " nodes not Ready, more than the limit of " + limit + ": remediating nothing";
+                case COOLING_DOWN -> "safety breaker cooling down: remediation resumes at " + resumeAt;
+            };
+        }
+    }
+
+    private final MaxUnhealthy maxUnhealthy;
+    private final Duration cooldown;
+    private final int maxRemovalsPerCycle;
+    private final Clock clock;
+    private State state = State.CLOSED;
+    private Instant resumeAt = Instant.MIN;
+
+    public SafetyGate(MaxUnhealthy maxUnhealthy, Duration cooldown, int maxRemovalsPerCycle, Clock clock) {
+        this.maxUnhealthy = maxUnhealthy;
+        this.cooldown = cooldown;
+        this.maxRemovalsPerCycle = maxRemovalsPerCycle;
+        this.clock = clock;
+    }
+
+    /** Decides whether this cycle may remediate, from every node considered (reaper.nodes.selector). */
+    public synchronized Admission admit(List<Node> nodes) {
+        List<String> notReady = new ArrayList<>();
+        for (Node node : nodes == null ? List.<Node>of() : nodes) {
+            if (!NodeReadiness.isReady(node)) {
+                notReady.add(node.getMetadata() == null ? "?" : node.getMetadata().getName());
+            }
+        }
+        int total = nodes == null ? 0 : nodes.size();
+        int limit = maxUnhealthy.of(total);
+        Instant now = clock.instant();
+        State before = state;
+        if (notReady.size() > limit) {
+            state = State.TRIPPED;
+        } else if (state == State.TRIPPED) {
+            resumeAt = now.plus(cooldown);
+            state = now.isBefore(resumeAt) ? State.COOLING_DOWN : State.CLOSED;
+        } else if (state == State.COOLING_DOWN && !now.isBefore(resumeAt)) {
+            state = State.CLOSED;
+        }
+        Admission admission = new Admission(state, before, List.copyOf(notReady), total, limit, resumeAt);
+        if (!admission.allowed() || admission.changed()) {
+            LOG.warn("{}", admission.reason());
+        }
+        return admission;
+    }
+
+    /**
+     * Keeps every refusal and at most {@code reaper.safety.max-pods-per-cycle} removals; the rest wait for the
+     * next cycles, so that a burst is remediated in steps an operator can follow and stop.
+     */
+    public List<Remediation> limit(List<Remediation> plans) {
+        List<Remediation> kept = new ArrayList<>();
+        int removals = 0;
+        for (Remediation plan : plans) {
+            if (plan.isRemoval() && removals++ >= maxRemovalsPerCycle) {
+                LOG.warn("Deferring {} to a later cycle: reaper.safety.max-pods-per-cycle={} reached",
+                        plan.pod().qualifiedName(), maxRemovalsPerCycle);
+                continue;
+            }
+            kept.add(plan);
+        }
+        return kept;
+    }
+
+    /**
+     * At most {@code reaper.safety.max-pods-per-cycle} opt-in actions in one cycle (giving a node back once it is
+     * Ready again is not capped); the rest wait for the next cycles.
+     */
+    public List<Action> limitActions(List<Action> actions) {
+        List<Action> kept = new ArrayList<>();
+        int count = 0;
+        for (Action action : actions) {
+            boolean revert = action.kind() == Action.Kind.UNCORDON || action.kind() == Action.Kind.REMOVE_OUT_OF_SERVICE_TAINT;
+            if (!revert && count++ >= maxRemovalsPerCycle) {
+                LOG.warn("Deferring '{}' to a later cycle: reaper.safety.max-pods-per-cycle={} reached", action,
+                        maxRemovalsPerCycle);
+                continue;
+            }
+            kept.add(action);
+        }
+        return kept;
+    }
+
+    /** {@code reaper.safety.max-unhealthy}: a count of nodes, or a percent of the nodes considered. */
+    public record MaxUnhealthy(int value, boolean percent) {
+
+        public static MaxUnhealthy parse(String text) {
+            String t = text.trim();
+            boolean percent = t.endsWith("%");
+            String digits = percent ? t.substring(0, t.length() - 1) : t;
+            if (!digits.matches("\\d{1,9}")) {
+                throw new IllegalArgumentException(text);
+            }
+            int value = Integer.parseInt(digits);
+            if (percent && value > 100) {
+                throw new IllegalArgumentException(text);
+            }
+            return new MaxUnhealthy(value, percent);
+        }
+
+        /** The limit for this many nodes; a percent rounds down, as MachineHealthCheck's maxUnhealthy does. */
+        public int of(int total) {
+            return percent ? (int) ((long) total * value / 100) : value;
+        }
+
+        @Override
+        public String toString() {
+            return value + (percent ? "%" : "");
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.offlineworkerreaper.kubernetes;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.offlineworkerreaper.alluxio.PodIdentity;
+import io.offlineworkerreaper.decision.NotReadyNode;
+import io.offlineworkerreaper.decision.OptOut;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The listed worker pods: all of them as identities (every live heartbeat must belong to one of them, on any
+ * node), and those scheduled on a NotReady node as candidates for removal. A candidate whose address is unknown
+ * has never run a worker that could register, and is skipped with a warning.
+ */
+public final class WorkerPods {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerPods.class);
+
+    private final String namespace;
+
+    public WorkerPods(String namespace) {
+        this.namespace = namespace;
+    }
+
+    /** Every listed worker pod of the namespace, opted-out ones included: they too account for heartbeats. */
+    public List<PodIdentity> identities(List<Pod> pods) {
+        return inNamespace(pods).stream().map(PodIdentity::of).toList();
+    }
+
+    public List<WorkerPod> onNotReadyNodes(List<Pod> pods, List<NotReadyNode> notReadyNodes) {
+        Map<String, NotReadyNode> byName = notReadyNodes.stream()
+                .collect(Collectors.toMap(NotReadyNode::name, Function.identity()));
+        List<WorkerPod> found = new ArrayList<>();
+        for (Pod pod : inNamespace(pods)) {
+            String name = pod.getMetadata().getName();
+            String nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+            NotReadyNode node = nodeName == null ? null : byName.get(nodeName);
+            if (node == null) {
+                continue;
+            }
+            if (OptOut.isExcluded(pod)) {
+                LOG.info("Worker pod {}/{} on NotReady node {} carries {}=true: leaving it alone", namespace, name,
+                        nodeName, OptOut.KEY);
+                continue;
+            }
+            PodIdentity identity = PodIdentity.of(pod);
+            if (pod.getStatus() == null || identity.primaryAddress() == null) {
+                LOG.warn("Worker pod {}/{} on NotReady node {} has no {}: cannot match it to an Alluxio worker,"
+                        + " skipping it", namespace, name, nodeName, identity.hostNetwork() ? "host IP" : "pod IP");
+                continue;
+            }
+            found.add(new WorkerPod(identity, node));
+        }
+        return found;
+    }
+
+    private List<Pod> inNamespace(List<Pod> pods) {
+        // the API was asked for this namespace only; never act outside it
+        return (pods == null ? List.<Pod>of() : pods).stream()
+                .filter(p -> p.getMetadata() != null && namespace.equals(p.getMetadata().getNamespace()))
+                .toList();
+    }
+}

@@ -1,0 +1,76 @@
+package io.offlineworkerreaper.observe;
+
+import io.offlineworkerreaper.cycle.CycleTracker;
+import io.offlineworkerreaper.decision.Remediation;
+import io.offlineworkerreaper.decision.SafetyGate;
+import io.offlineworkerreaper.kubernetes.PodReaper;
+import io.offlineworkerreaper.notify.Notices;
+import io.offlineworkerreaper.optin.Action;
+import org.apache.camel.Exchange;
+
+/**
+ * Where the routes report what a cycle did: each outcome goes to the audit log, the metrics, the Kubernetes
+ * Events and the cycle's result, so that the four never disagree and the routes make one call for it.
+ * (The human-readable notice for the log and Slack is {@link Notices}' job.)
+ */
+public final class Outcomes {
+
+    private final AuditLog audit;
+    private final ReaperMetrics metrics;
+    private final KubernetesEvents events;
+    private final CycleTracker cycle;
+    private final boolean dryRun;
+
+    public Outcomes(AuditLog audit, ReaperMetrics metrics, KubernetesEvents events, CycleTracker cycle,
+                    boolean dryRun) {
+        this.audit = audit;
+        this.metrics = metrics;
+        this.events = events;
+        this.cycle = cycle;
+        this.dryRun = dryRun;
+    }
+
+    /** A worker removed (in dry-run: that would be). */
+    public void removed(Remediation r, PodReaper.Outcome podOutcome) {
+        audit.removed(r, podOutcome);
+        metrics.removed(dryRun);
+        events.removed(r, podOutcome, dryRun);
+    }
+
+    /** An opt-in action carried out (in dry-run: that would be); {@code outcome} is null in dry-run. */
+    public void acted(Action a, String outcome) {
+        audit.acted(a, outcome);
+        metrics.acted(a.kind(), dryRun);
+        events.acted(a, outcome, dryRun);
+    }
+
+    /** A worker left alone, and why. */
+    public void refused(Remediation r) {
+        audit.refused(r);
+        metrics.refused();
+        events.refused(r);
+    }
+
+    /** A failed step (the exchange carries the exception and the route it failed in). */
+    public void failed(Exchange exchange) {
+        audit.failed(exchange);
+        metrics.failed(exchange.getIn().getBody() instanceof Remediation,
+                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class),
+                exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class));
+        cycle.failed();
+    }
+
+    /** The nodes seen in this cycle and the breaker's decision on them. */
+    public void admitted(SafetyGate.Admission admission) {
+        metrics.nodes(admission.notReady().size(), !admission.allowed());
+        if (!admission.allowed()) {
+            cycle.breakerHeld();
+        }
+        if (admission.changed()) {
+            audit.breaker(admission);
+            if (admission.state() == SafetyGate.State.TRIPPED) {
+                events.breakerOpen(admission);
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.offlineworkerreaper.settings;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/** Replaces every configured secret (Slack token and webhook URL, etcd password) by {@code ****}. */
+public final class SecretMasker {
+
+    private final List<String> secrets;
+
+    public SecretMasker(List<String> secrets) {
+        this.secrets = secrets.stream().filter(Objects::nonNull).filter(s -> s.length() >= 4)
+                .sorted(Comparator.comparingInt(String::length).reversed()).toList();
+    }
+
+    public static SecretMasker of(ReaperSettings settings) {
+        return new SecretMasker(Stream.of(settings.slack().webhookUrl(), settings.slack().token(),
+                        settings.etcdSecurity().password())
+                .flatMap(java.util.Optional::stream).toList());
+    }
+
+    public String mask(String text) {
+        String masked = text;
+        for (String secret : secrets) {
+            masked = masked.replace(secret, "****");
+        }
+        return masked;
+    }
+}

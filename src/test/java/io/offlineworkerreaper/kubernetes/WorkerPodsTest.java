@@ -1,0 +1,68 @@
+package io.offlineworkerreaper.kubernetes;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.offlineworkerreaper.alluxio.PodIdentity;
+import io.offlineworkerreaper.decision.NotReadyNode;
+import io.offlineworkerreaper.decision.OptOut;
+import io.offlineworkerreaper.demo.ClusterObjects;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WorkerPodsTest {
+
+    private static final NotReadyNode DEAD = new NotReadyNode("n3", "Unknown", Instant.EPOCH, Duration.ofHours(1));
+    private final WorkerPods workerPods = new WorkerPods("default");
+
+    private static Pod pod(String name, String node, String ip) {
+        return ClusterObjects.workerPod("default", name, node, ip);
+    }
+
+    @Test
+    void should_keep_worker_pods_on_not_ready_nodes_with_their_address() {
+        List<WorkerPod> found = workerPods.onNotReadyNodes(List.of(pod("on-dead", "n3", "10.244.4.5"),
+                pod("on-live", "n1", "10.244.3.7")), List.of(DEAD));
+
+        assertThat(found).extracting(WorkerPod::name, WorkerPod::ip, WorkerPod::phase)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("on-dead", "10.244.4.5", "Running"));
+    }
+
+    @Test
+    void should_use_the_host_ip_for_host_network_workers() {
+        Pod hostNetwork = new PodBuilder(pod("hn", "n3", "172.18.0.10")).editSpec().withHostNetwork(true).endSpec()
+                .editStatus().withHostIP("172.18.0.4").endStatus().build();
+
+        assertThat(workerPods.onNotReadyNodes(List.of(hostNetwork), List.of(DEAD)))
+                .extracting(WorkerPod::ip).containsExactly("172.18.0.4");
+    }
+
+    @Test
+    void should_skip_pods_without_node_without_address_outside_the_namespace_or_opted_out() {
+        Pod unscheduled = new PodBuilder(pod("pending", null, null)).build();
+        Pod noIp = pod("no-ip", "n3", null);
+        Pod noStatus = new PodBuilder(pod("no-status", "n3", "10.0.0.1")).withStatus(null).build();
+        Pod noSpec = new PodBuilder(pod("no-spec", "n3", "10.0.0.2")).withSpec(null).build();
+        Pod elsewhere = ClusterObjects.workerPod("other", "elsewhere", "n3", "10.0.0.3");
+        Pod optedOut = new PodBuilder(pod("opted-out", "n3", "10.0.0.4")).editMetadata()
+                .addToLabels(OptOut.KEY, "true").endMetadata().build();
+
+        assertThat(workerPods.onNotReadyNodes(List.of(unscheduled, noIp, noStatus, noSpec, elsewhere, optedOut),
+                List.of(DEAD))).isEmpty();
+        assertThat(workerPods.onNotReadyNodes(null, List.of(DEAD))).isEmpty();
+    }
+
+    @Test
+    void should_account_for_every_pod_of_the_namespace_opted_out_ones_included() {
+        Pod optedOut = new PodBuilder(pod("opted-out", "n3", "10.0.0.4")).editMetadata()
+                .addToLabels(OptOut.KEY, "true").endMetadata().build();
+        Pod elsewhere = ClusterObjects.workerPod("other", "elsewhere", "n3", "10.0.0.3");
+
+        assertThat(workerPods.identities(List.of(optedOut, elsewhere, pod("on-live", "n1", "10.244.3.7"))))
+                .extracting(PodIdentity::name).containsExactly("opted-out", "on-live");
+    }
+}

@@ -1,0 +1,126 @@
+package io.offlineworkerreaper.notify;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.gson.Gson;
+import io.offlineworkerreaper.decision.NotReadyNode;
+import io.offlineworkerreaper.decision.Remediation;
+import io.offlineworkerreaper.decision.Remediations;
+import io.offlineworkerreaper.decision.SafetyGate;
+import io.offlineworkerreaper.kubernetes.PodReaper;
+import io.offlineworkerreaper.kubernetes.WorkerPod;
+import io.offlineworkerreaper.settings.SecretMasker;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every kind of message as camel-slack's webhook path serializes it (plain Gson), checked block by block. */
+class SlackMessagesTest {
+
+    private static final WorkerPod POD = Remediations.aWorkerPod("alluxio-worker-577545dc9-2q7z7", "uid-1",
+            "10.244.4.5", new NotReadyNode("alluxio-e2e-worker3", "Unknown", Instant.EPOCH,
+            Duration.ofSeconds(95)));
+    private static final Remediation REMOVE = new Remediation(POD, Remediation.Verdict.REMOVE,
+            List.of(Remediations.aDeadWorker("worker-3", "10.244.4.5")), "offline");
+
+    private final Notices notices = new Notices(new Announcements(), new SecretMasker(List.of()));
+
+    private static JsonNode render(Notice notice, boolean dryRun) throws Exception {
+        return new ObjectMapper().readTree(new Gson().toJson(new SlackMessages(dryRun).message(notice)));
+    }
+
+    private static List<String> types(JsonNode message) {
+        List<String> types = new ArrayList<>();
+        message.get("blocks").forEach(b -> types.add(b.get("type").asText()));
+        return types;
+    }
+
+    private static String header(JsonNode message) {
+        return message.get("blocks").get(0).get("text").get("text").asText();
+    }
+
+    @Test
+    void should_lay_out_a_removal() throws Exception {
+        JsonNode m = render(notices.removed(REMOVE, PodReaper.Outcome.DELETED, false, 42), false);
+
+        assertThat(types(m)).containsExactly("header", "section", "context");
+        assertThat(header(m)).isEqualTo(":white_check_mark: Removed offline Alluxio worker worker-3");
+        assertThat(m.get("blocks").get(1).get("fields").toString()).isEqualTo("[{\"type\":\"mrkdwn\",\"text\":\"*Node*\\n"
+                + "alluxio-e2e-worker3 (Ready=Unknown for 1m35s)\"},{\"type\":\"mrkdwn\",\"text\":\"*Pod*\\ndefault/"
+                + "alluxio-worker-577545dc9-2q7z7\"},{\"type\":\"mrkdwn\",\"text\":\"*IP*\\n10.244.4.5\"},{\"type\":"
+                + "\"mrkdwn\",\"text\":\"*Worker*\\nworker-3\"},{\"type\":\"mrkdwn\",\"text\":\"*Etcd keys deleted*\\n"
+                + "/DHT/default-alluxio/AUTHORIZED/worker-3\"},{\"type\":\"mrkdwn\",\"text\":\"*Pod deletion*\\n"
+                + "force-deleted\"},{\"type\":\"mrkdwn\",\"text\":\"*Took*\\n42 ms\"}]");
+        assertThat(m.get("text").asText()).startsWith("Removed offline Alluxio worker worker-3\n• node: ");
+    }
+
+    @Test
+    void should_lay_out_a_dry_run() throws Exception {
+        JsonNode m = render(notices.removed(REMOVE, null, true, 5), true);
+
+        assertThat(header(m)).isEqualTo(":mag: [DRY-RUN] Would remove offline Alluxio worker worker-3");
+        assertThat(m.get("blocks").get(2).get("elements").get(0).get("text").asText())
+                .isEqualTo("offline-worker-reaper · would-remove · dry-run");
+    }
+
+    @Test
+    void should_lay_out_a_refusal_with_its_reason() throws Exception {
+        JsonNode m = render(notices.refused(Remediation.refusal(POD, Remediation.Verdict.STILL_HEARTBEATING,
+                List.of(Remediations.aLiveWorker("worker-3", "10.244.4.5")),
+                "worker worker-3 still renews its etcd lease")), false);
+
+        assertThat(types(m)).containsExactly("header", "section", "section", "context");
+        assertThat(header(m)).isEqualTo(":no_entry: Not removing Alluxio worker worker-3: it is still heartbeating");
+        assertThat(m.get("blocks").get(2).get("text").get("text").asText())
+                .isEqualTo("worker worker-3 still renews its etcd lease");
+    }
+
+    @Test
+    void should_lay_out_the_breaker_and_its_recovery() throws Exception {
+        SafetyGate.Admission open = new SafetyGate.Admission(SafetyGate.State.TRIPPED, SafetyGate.State.CLOSED,
+                List.of("n1", "n2"), 3, 1, Instant.EPOCH);
+        SafetyGate.Admission closed = new SafetyGate.Admission(SafetyGate.State.CLOSED, SafetyGate.State.COOLING_DOWN,
+                List.of(), 3, 1, Instant.EPOCH);
+
+        JsonNode tripped = render(notices.breaker(open), false);
+        JsonNode resumed = render(notices.breaker(closed), false);
+
+        assertThat(header(tripped)).isEqualTo(":no_entry: Safety breaker open: remediating nothing");
+        assertThat(tripped.get("blocks").get(1).get("fields").get(1).get("text").asText()).isEqualTo("*Not Ready*\nn1, n2");
+        assertThat(header(resumed)).isEqualTo(":large_green_circle: Remediation resumed: the safety breaker is closed");
+    }
+
+    @Test
+    void should_lay_out_a_summary_of_several_removals() throws Exception {
+        Notice one = notices.removed(REMOVE, PodReaper.Outcome.DELETED, false, 10);
+        Notice summary = notices.summary(List.of(one, one, "not a notice"));
+
+        JsonNode m = render(summary, false);
+
+        assertThat(header(m)).isEqualTo(":white_check_mark: Removed 2 offline Alluxio workers");
+        assertThat(types(m)).containsExactly("header", "section", "divider", "section", "context");
+        assertThat(notices.summary(List.of(one))).isSameAs(one);
+        assertThat(notices.summary(List.of())).isNull();
+    }
+
+    @Test
+    void should_lay_out_a_failure_with_what_to_do() throws Exception {
+        org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(
+                new org.apache.camel.impl.DefaultCamelContext());
+        exchange.setProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, new java.io.IOException("connection refused"));
+        exchange.setProperty(org.apache.camel.Exchange.FAILURE_ROUTE_ID, "call-etcd");
+        exchange.getIn().setBody(REMOVE);
+
+        JsonNode m = render(notices.failed(exchange), false);
+
+        assertThat(header(m)).isEqualTo(":x: Remediation step call-etcd failed: IOException: connection refused");
+        assertThat(types(m)).containsExactly("header", "section", "section", "section", "context");
+        assertThat(m.get("blocks").get(3).get("text").get("text").asText())
+                .startsWith("check that etcd is reachable from the reaper");
+    }
+}
