@@ -33,9 +33,9 @@ import io.offlineworkerreaper.observe.ConnectivityCheck;
 import io.offlineworkerreaper.observe.KubernetesEvents;
 import io.offlineworkerreaper.observe.Outcomes;
 import io.offlineworkerreaper.observe.ReaperMetrics;
-import io.offlineworkerreaper.optin.ClusterActions;
+import io.offlineworkerreaper.optin.ClusterActionExecutor;
 import io.offlineworkerreaper.optin.LocalVolumes;
-import io.offlineworkerreaper.optin.NodeActions;
+import io.offlineworkerreaper.optin.NodeActionPlanner;
 import io.offlineworkerreaper.optin.SparedPods;
 import io.offlineworkerreaper.optin.TerminatingPods;
 import io.offlineworkerreaper.settings.ReaperSettings;
@@ -144,11 +144,11 @@ public final class ReaperConfiguration implements CamelConfiguration {
                 settings.unaccountedHeartbeats()));
         PodReaper podReaper = new PodReaper(client);
         registry.bind("podReaper", podReaper);
-        registry.bind("clusterActions", new ClusterActions(client, podReaper, settings.workersNamespace(),
+        registry.bind("clusterActionExecutor", new ClusterActionExecutor(client, podReaper, settings.workersNamespace(),
                 settings.workersSelector()));
         SparedPods spared = new SparedPods(settings.workersNamespace(), settings.workersSelector());
         registry.bind("terminatingPods", new TerminatingPods(settings.optIn(), spared, Clock.systemUTC()));
-        registry.bind("nodeActions", new NodeActions(settings.optIn()));
+        registry.bind("nodeActionPlanner", new NodeActionPlanner(settings.optIn()));
         registry.bind("localVolumes", new LocalVolumes(settings.optIn(), spared, Clock.systemUTC()));
         Notices notices = new Notices(announcements, masker);
         registry.bind("notices", notices);

@@ -13,7 +13,7 @@ import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.offlineworkerreaper.decision.OptOut;
 import io.offlineworkerreaper.demo.ClusterObjects;
-import io.offlineworkerreaper.optin.NodeActions;
+import io.offlineworkerreaper.optin.NodeActionPlanner;
 import org.junit.jupiter.api.Test;
 
 import static io.offlineworkerreaper.Scenario.CLUSTER;
@@ -57,21 +57,21 @@ class NodeActionsRoutesTest extends ReaperWorld {
         startReaper(settings("cordon"));
 
         // then the dead node is cordoned and marked as cordoned by the reaper; the others are not touched
-        await().atMost(Duration.ofSeconds(20)).until(() -> NodeActions.unschedulable(node(DEAD)));
-        assertThat(node(DEAD).getMetadata().getAnnotations()).containsEntry(NodeActions.MARK, "cordon");
-        assertThat(node("cordoned-by-admin").getMetadata().getAnnotations()).doesNotContainKey(NodeActions.MARK);
-        assertThat(NodeActions.unschedulable(node("opted-out"))).isFalse();
-        assertThat(NodeActions.unschedulable(node("alluxio-e2e-worker"))).isFalse();
+        await().atMost(Duration.ofSeconds(20)).until(() -> NodeActionPlanner.unschedulable(node(DEAD)));
+        assertThat(node(DEAD).getMetadata().getAnnotations()).containsEntry(NodeActionPlanner.MARK, "cordon");
+        assertThat(node("cordoned-by-admin").getMetadata().getAnnotations()).doesNotContainKey(NodeActionPlanner.MARK);
+        assertThat(NodeActionPlanner.unschedulable(node("opted-out"))).isFalse();
+        assertThat(NodeActionPlanner.unschedulable(node("alluxio-e2e-worker"))).isFalse();
 
         // when both come back
         becomesReady(DEAD);
         becomesReady("cordoned-by-admin");
 
         // then the reaper's cordon is undone and said so; the administrator's stays
-        await().atMost(Duration.ofSeconds(20)).until(() -> !NodeActions.unschedulable(node(DEAD)));
-        assertThat(node(DEAD).getMetadata().getAnnotations()).doesNotContainKey(NodeActions.MARK);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !NodeActionPlanner.unschedulable(node(DEAD)));
+        assertThat(node(DEAD).getMetadata().getAnnotations()).doesNotContainKey(NodeActionPlanner.MARK);
         reaper.awaitCycles(2);
-        assertThat(NodeActions.unschedulable(node("cordoned-by-admin"))).isTrue();
+        assertThat(NodeActionPlanner.unschedulable(node("cordoned-by-admin"))).isTrue();
         await().atMost(Duration.ofSeconds(5)).until(() -> slack.texts().stream()
                 .anyMatch(t -> t.contains("Done: uncordon the node, Ready again: node " + DEAD)));
         assertThat(slack.texts()).anyMatch(t -> t.contains("Done: cordon the node: node " + DEAD));
@@ -84,11 +84,11 @@ class NodeActionsRoutesTest extends ReaperWorld {
 
         startReaper(settings("out-of-service-taint"));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> NodeActions.hasOutOfServiceTaint(node(DEAD)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> NodeActionPlanner.hasOutOfServiceTaint(node(DEAD)));
         List<Taint> taints = node(DEAD).getSpec().getTaints();
         assertThat(taints).extracting(Taint::getKey)
-                .containsExactlyInAnyOrder("node.kubernetes.io/unreachable", NodeActions.OUT_OF_SERVICE);
-        assertThat(taints).filteredOn(t -> t.getKey().equals(NodeActions.OUT_OF_SERVICE)).singleElement()
+                .containsExactlyInAnyOrder("node.kubernetes.io/unreachable", NodeActionPlanner.OUT_OF_SERVICE);
+        assertThat(taints).filteredOn(t -> t.getKey().equals(NodeActionPlanner.OUT_OF_SERVICE)).singleElement()
                 .satisfies(t -> {
                     assertThat(t.getValue()).isEqualTo("nodeshutdown");
                     assertThat(t.getEffect()).isEqualTo("NoExecute");
@@ -100,7 +100,7 @@ class NodeActionsRoutesTest extends ReaperWorld {
 
         becomesReady(DEAD);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> !NodeActions.hasOutOfServiceTaint(node(DEAD)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> !NodeActionPlanner.hasOutOfServiceTaint(node(DEAD)));
         assertThat(node(DEAD).getSpec().getTaints()).extracting(Taint::getKey)
                 .containsExactly("node.kubernetes.io/unreachable");
     }

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.offlineworkerreaper.optin.Action;
@@ -111,17 +113,7 @@ public final class SafetyGate {
      * next cycles, so that a burst is remediated in steps an operator can follow and stop.
      */
     public List<Remediation> limit(List<Remediation> plans) {
-        List<Remediation> kept = new ArrayList<>();
-        int removals = 0;
-        for (Remediation plan : plans) {
-            if (plan.isRemoval() && removals++ >= maxRemovalsPerCycle) {
-                LOG.warn("Deferring {} to a later cycle: reaper.safety.max-pods-per-cycle={} reached",
-                        plan.pod().qualifiedName(), maxRemovalsPerCycle);
-                continue;
-            }
-            kept.add(plan);
-        }
-        return kept;
+        return cap(plans, Remediation::isRemoval, plan -> plan.pod().qualifiedName());
     }
 
     /**
@@ -129,16 +121,20 @@ public final class SafetyGate {
      * Ready again is not capped); the rest wait for the next cycles.
      */
     public List<Action> limitActions(List<Action> actions) {
-        List<Action> kept = new ArrayList<>();
-        int count = 0;
-        for (Action action : actions) {
-            boolean revert = action.kind() == Action.Kind.UNCORDON || action.kind() == Action.Kind.REMOVE_OUT_OF_SERVICE_TAINT;
-            if (!revert && count++ >= maxRemovalsPerCycle) {
-                LOG.warn("Deferring '{}' to a later cycle: reaper.safety.max-pods-per-cycle={} reached", action,
-                        maxRemovalsPerCycle);
+        return cap(actions, action -> !action.kind().isRevert(), action -> "'" + action + "'");
+    }
+
+    /** The one cap: keeps what does not count, and the first max-pods-per-cycle items that do. */
+    private <T> List<T> cap(List<T> items, Predicate<T> counts, Function<T, String> name) {
+        List<T> kept = new ArrayList<>();
+        int counted = 0;
+        for (T item : items) {
+            if (counts.test(item) && counted++ >= maxRemovalsPerCycle) {
+                LOG.warn("Deferring {} to a later cycle: reaper.safety.max-pods-per-cycle={} reached",
+                        name.apply(item), maxRemovalsPerCycle);
                 continue;
             }
-            kept.add(action);
+            kept.add(item);
         }
         return kept;
     }

@@ -62,8 +62,7 @@ public final class Notices {
         fields.add(new Notice.Field("Node", a.node()));
         fields.add(new Notice.Field("Why", a.detail()));
         fields.add(new Notice.Field("Result", dryRun ? "dry-run: nothing changed" : outcome));
-        boolean revert = a.kind() == Action.Kind.UNCORDON || a.kind() == Action.Kind.REMOVE_OUT_OF_SERVICE_TAINT;
-        Notice.Kind kind = dryRun ? Notice.Kind.WOULD_REMOVE : revert ? Notice.Kind.RECOVERED : Notice.Kind.REMEDIATED;
+        Notice.Kind kind = dryRun ? Notice.Kind.WOULD_REMOVE : a.kind().isRevert() ? Notice.Kind.RECOVERED : Notice.Kind.REMEDIATED;
         String title = (dryRun ? "[DRY-RUN] Would " : "Done: ") + a.kind().intent() + ": " + a.target();
         return Notice.of(kind, title, fields);
     }

@@ -3,7 +3,7 @@ package io.offlineworkerreaper.optin;
 /**
  * One opt-in remediation step on a NotReady node: a stuck pod to force-delete, a node to cordon, taint or
  * delete (or to give back once Ready), a pod on a local volume to release. Planned by {@link TerminatingPods},
- * {@link NodeActions} and {@link LocalVolumes}, carried out by {@link ClusterActions}.
+ * {@link NodeActionPlanner} and {@link LocalVolumes}, carried out by {@link ClusterActionExecutor}.
  *
  * @param kind      what to do
  * @param namespace the pod's or PVC's namespace; null for a node action
@@ -50,6 +50,11 @@ public record Action(Kind kind, String namespace, String name, String uid, Strin
         /** The Kubernetes Event reason; in dry-run prefixed with DryRun. */
         public String reason(boolean dryRun) {
             return dryRun ? "DryRun" + reason : reason;
+        }
+
+        /** Gives a node back once it is Ready again (undoes a cordon or taint of the reaper's): never capped. */
+        public boolean isRevert() {
+            return this == UNCORDON || this == REMOVE_OUT_OF_SERVICE_TAINT;
         }
 
         /** The metric label: force_delete_stuck_pod, cordon, ... */

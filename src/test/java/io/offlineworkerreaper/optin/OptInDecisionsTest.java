@@ -68,14 +68,14 @@ class OptInDecisionsTest {
 
     @Test
     void should_only_undo_what_the_reaper_did_and_only_once_ready() {
-        NodeActions actions = new NodeActions(settings(Map.of(OptInSettings.NODE_ACTION, "cordon")));
+        NodeActionPlanner actions = new NodeActionPlanner(settings(Map.of(OptInSettings.NODE_ACTION, "cordon")));
         Node ours = new NodeBuilder(ClusterObjects.node("ours", "True", NOW)).editMetadata()
-                .addToAnnotations(NodeActions.MARK, "cordon").endMetadata().withNewSpec().withUnschedulable(true)
+                .addToAnnotations(NodeActionPlanner.MARK, "cordon").endMetadata().withNewSpec().withUnschedulable(true)
                 .endSpec().build();
         Node admins = new NodeBuilder(ClusterObjects.node("admins", "True", NOW)).withNewSpec()
                 .withUnschedulable(true).endSpec().build();
         Node oursStillDown = new NodeBuilder(ClusterObjects.node("down", "Unknown", NOW)).editMetadata()
-                .addToAnnotations(NodeActions.MARK, "cordon").endMetadata().withNewSpec().withUnschedulable(true)
+                .addToAnnotations(NodeActionPlanner.MARK, "cordon").endMetadata().withNewSpec().withUnschedulable(true)
                 .endSpec().build();
 
         assertThat(actions.plan(List.of(ours, admins, oursStillDown), List.of(), Set.of()))
@@ -87,7 +87,7 @@ class OptInDecisionsTest {
 
     @Test
     void should_wait_for_action_after_and_never_delete_a_node_that_still_has_a_worker() {
-        NodeActions delete = new NodeActions(settings(Map.of(OptInSettings.NODE_ACTION, "delete",
+        NodeActionPlanner delete = new NodeActionPlanner(settings(Map.of(OptInSettings.NODE_ACTION, "delete",
                 OptInSettings.NODE_ACTION_AFTER, "15m")));
         Node dead = ClusterObjects.node("dead", "Unknown", NOW.minus(Duration.ofMinutes(20)));
         NotReadyNode deadFor20 = new NotReadyNode("dead", "Unknown", NOW.minus(Duration.ofMinutes(20)),

@@ -20,17 +20,17 @@ import org.slf4j.LoggerFactory;
  * cordon or taint of the reaper's own (marked by an annotation) once the node is Ready again. A cordon or
  * taint someone else made is never undone; a Node is never deleted while an Alluxio worker pod is on it.
  */
-public final class NodeActions {
+public final class NodeActionPlanner {
 
     /** Marks a node the reaper cordoned or tainted, with what it did, so that only that is ever undone. */
     public static final String MARK = "offline-worker-reaper/node-action";
     public static final String OUT_OF_SERVICE = "node.kubernetes.io/out-of-service";
 
-    private static final Logger LOG = LoggerFactory.getLogger(NodeActions.class);
+    private static final Logger LOG = LoggerFactory.getLogger(NodeActionPlanner.class);
 
     private final OptInSettings settings;
 
-    public NodeActions(OptInSettings settings) {
+    public NodeActionPlanner(OptInSettings settings) {
         this.settings = settings;
     }
 

@@ -2,17 +2,12 @@ package io.offlineworkerreaper.optin;
 
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Taint;
-import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -23,21 +18,19 @@ import io.offlineworkerreaper.kubernetes.PodReaper;
 
 /**
  * The Kubernetes calls of the opt-in remediations, which camel-kubernetes cannot make (force-delete, patch a
- * Node's taints, clear finalizers): reads for {@link TerminatingPods}, {@link NodeActions} and
+ * Node's taints, clear finalizers): reads for {@link TerminatingPods}, {@link NodeActionPlanner} and
  * {@link LocalVolumes}, and {@link #apply} for one {@link Action}. Every change is a patch or a delete,
- * never a replace; a node is re-read right before it is changed, and left alone if it turned Ready meanwhile.
+ * never a replace (the patches: {@link NodePatches}); a node is re-read right before it is changed, and left alone
+ * if it turned Ready meanwhile.
  */
-public final class ClusterActions {
-
-    /** Writes the JSON Patch operations (and the Taint objects in them, with fabric8's annotations). */
-    private static final ObjectMapper JSON = new ObjectMapper();
+public final class ClusterActionExecutor {
 
     private final KubernetesClient client;
     private final PodReaper podReaper;
     private final String workersNamespace;
     private final Map<String, String> workersSelector;
 
-    public ClusterActions(KubernetesClient client, PodReaper podReaper, String workersNamespace,
+    public ClusterActionExecutor(KubernetesClient client, PodReaper podReaper, String workersNamespace,
                           Map<String, String> workersSelector) {
         this.client = client;
         this.podReaper = podReaper;
@@ -112,25 +105,11 @@ public final class ClusterActions {
         if (NodeReadiness.isReady(node)) {
             return "left alone: the node is Ready again";
         }
-        List<Map<String, Object>> ops = guard(node);
         switch (action.kind()) {
-            case CORDON -> {
-                ops.add(op("add", "/spec/unschedulable", true));
-                ops.addAll(mark(node, OptInSettings.NodeAction.CORDON.text()));
-            }
-            case TAINT_OUT_OF_SERVICE -> {
-                Taint taint = new TaintBuilder().withKey(NodeActions.OUT_OF_SERVICE).withValue("nodeshutdown")
-                        .withEffect("NoExecute").build();
-                boolean none = node.getSpec() == null || node.getSpec().getTaints() == null;
-                ops.add(none ? op("add", "/spec/taints", List.of(taint)) : op("add", "/spec/taints/-", taint));
-                ops.addAll(mark(node, OptInSettings.NodeAction.OUT_OF_SERVICE_TAINT.text()));
-            }
-            default -> {
-                client.nodes().withName(action.name()).delete();
-                return action.kind().done();
-            }
+            case CORDON -> patchNode(node, NodePatches.cordon(node));
+            case TAINT_OUT_OF_SERVICE -> patchNode(node, NodePatches.taintOutOfService(node));
+            default -> client.nodes().withName(action.name()).delete();
         }
-        patchNode(node, ops);
         return action.kind().done();
     }
 
@@ -139,62 +118,13 @@ public final class ClusterActions {
         if (node == null) {
             return "node gone";
         }
-        List<Map<String, Object>> ops = guard(node);
-        if (action.kind() == Action.Kind.UNCORDON) {
-            ops.add(op("remove", "/spec/unschedulable", null));
-        } else {
-            List<Taint> taints = node.getSpec().getTaints();
-            for (int i = taints.size() - 1; i >= 0; i--) { // from the end, so that the indexes stay right
-                if (NodeActions.OUT_OF_SERVICE.equals(taints.get(i).getKey())) {
-                    ops.add(op("test", "/spec/taints/" + i + "/key", NodeActions.OUT_OF_SERVICE));
-                    ops.add(op("remove", "/spec/taints/" + i, null));
-                }
-            }
-        }
-        ops.add(op("remove", "/metadata/annotations/" + pointer(NodeActions.MARK), null));
-        patchNode(node, ops);
+        patchNode(node, action.kind() == Action.Kind.UNCORDON ? NodePatches.uncordon(node)
+                : NodePatches.removeOutOfServiceTaint(node));
         return action.kind().done();
     }
 
-    /**
-     * JSON Patch operations start with a test of the resourceVersion read just before: if anyone changed the
-     * node in between, the API server refuses the patch and the next cycle decides again. Taints are changed
-     * element by element (add at the end, remove at an index checked by a test), never as a whole list.
-     */
-    private static List<Map<String, Object>> guard(Node node) {
-        List<Map<String, Object>> ops = new ArrayList<>();
-        ops.add(op("test", "/metadata/resourceVersion", node.getMetadata().getResourceVersion()));
-        return ops;
-    }
-
-    private static List<Map<String, Object>> mark(Node node, String action) {
-        if (node.getMetadata().getAnnotations() == null) {
-            return List.of(op("add", "/metadata/annotations", Map.of(NodeActions.MARK, action)));
-        }
-        return List.of(op("add", "/metadata/annotations/" + pointer(NodeActions.MARK), action));
-    }
-
-    private static Map<String, Object> op(String op, String path, Object value) {
-        Map<String, Object> operation = new LinkedHashMap<>();
-        operation.put("op", op);
-        operation.put("path", path);
-        if (!"remove".equals(op)) {
-            operation.put("value", value);
-        }
-        return operation;
-    }
-
-    /** JSON Pointer escaping of a map key: '~' as ~0, '/' as ~1. */
-    private static String pointer(String key) {
-        return key.replace("~", "~0").replace("/", "~1");
-    }
-
     private void patchNode(Node node, List<Map<String, Object>> ops) {
-        try {
-            client.nodes().withName(node.getMetadata().getName())
-                    .patch(PatchContext.of(PatchType.JSON), JSON.writeValueAsString(ops));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Cannot write the patch of node " + node.getMetadata().getName(), e);
-        }
+        client.nodes().withName(node.getMetadata().getName())
+                .patch(PatchContext.of(PatchType.JSON), NodePatches.json(ops));
     }
 }
