@@ -10,6 +10,7 @@ import io.offlineworkerreaper.alluxio.BoundedEtcdConfiguration;
 import io.offlineworkerreaper.alluxio.Registrations;
 import io.offlineworkerreaper.alluxio.RegistryAudit;
 import io.offlineworkerreaper.cycle.CycleScheduler;
+import io.offlineworkerreaper.cycle.CycleSettings;
 import io.offlineworkerreaper.cycle.CycleTracker;
 import io.offlineworkerreaper.cycle.HeartbeatWatch;
 import io.offlineworkerreaper.cycle.Leadership;
@@ -72,15 +73,15 @@ public final class ReaperConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         KubernetesClient client = registry.lookupByNameAndType("kubernetesClient", KubernetesClient.class);
         if (client == null) {
-            client = KubernetesAccess.connect(settings.kubernetesTimeout());
+            client = KubernetesAccess.connect(settings.kubernetes().timeout());
             registry.bind("kubernetesClient", client);
             closeOnShutdown(context, client);
         }
         LOG.info("Kubernetes API: {}", client.getMasterUrl());
 
         // camel-etcd3 waits for etcd without any bound by default; this configuration bounds every call.
-        BoundedEtcdConfiguration etcd = new BoundedEtcdConfiguration(settings.etcdTimeout(), settings.etcdSecurity());
-        etcd.setEndpoints(String.join(",", settings.etcdEndpoints().stream().map(Object::toString).toList()));
+        BoundedEtcdConfiguration etcd = new BoundedEtcdConfiguration(settings.etcd().timeout(), settings.etcd().security());
+        etcd.setEndpoints(String.join(",", settings.etcd().endpoints().stream().map(Object::toString).toList()));
         context.getComponent("etcd3", Etcd3Component.class).setConfiguration(etcd);
 
         // Secrets go to the component, never into an endpoint URI, so they cannot show up in a route dump.
@@ -103,7 +104,7 @@ public final class ReaperConfiguration implements CamelConfiguration {
         CycleTracker cycles = new CycleTracker(metrics);
         context.getManagementStrategy().addEventNotifier(cycles);
         registry.bind("cycles", cycles);
-        KubernetesEvents events = new KubernetesEvents(client, settings.kubernetesEvents(),
+        KubernetesEvents events = new KubernetesEvents(client, settings.kubernetes().events(),
                 settings.leaderElection().enabled() ? settings.leaderElection().podName() : "standalone",
                 Clock.systemUTC(), metrics);
         AuditLog audit = new AuditLog(settings.auditFile(), settings.dryRun(), masker, announcements,
@@ -122,38 +123,38 @@ public final class ReaperConfiguration implements CamelConfiguration {
 
         registry.bind("settings", settings);
         registry.bind("announcements", announcements);
-        NodeReadiness readiness = new NodeReadiness(settings.notReadyFor(), settings.nodesSelector(),
+        NodeReadiness readiness = new NodeReadiness(settings.nodes().notReadyFor(), settings.nodes().selector(),
                 Clock.systemUTC());
         registry.bind("nodeReadiness", readiness);
-        CycleScheduler cycleScheduler = new CycleScheduler(FIRST_CYCLE_AFTER, settings.checkInterval());
+        CycleScheduler cycleScheduler = new CycleScheduler(FIRST_CYCLE_AFTER, settings.cycle().checkInterval());
         registry.bind("cycleScheduler", cycleScheduler);
         NodeSource nodeSource = new NodeSource(client);
         registry.bind("nodeSource", nodeSource);
-        if (settings.detection() == ReaperSettings.Detection.WATCH && !readOnly) {
+        if (settings.cycle().detection() == CycleSettings.Detection.WATCH && !readOnly) {
             NodeWatch nodeWatch = new NodeWatch(client, readiness, cycleScheduler);
             nodeSource.useCache(nodeWatch::cached);
             addService(context, nodeWatch, "the node watch");
-            addService(context, new HeartbeatWatch(etcd::createWatchClient, settings.serviceDiscoveryPrefix(),
+            addService(context, new HeartbeatWatch(etcd::createWatchClient, settings.alluxio().serviceDiscoveryPrefix(),
                     cycleScheduler, WATCH_RETRY, masker), "the heartbeat watch");
         }
         registry.bind("safetyGate", new SafetyGate(settings.safety().maxUnhealthy(), settings.safety().cooldown(),
                 settings.safety().maxPodsPerCycle(), Clock.systemUTC()));
-        registry.bind("workerPods", new WorkerPods(settings.workersNamespace()));
+        registry.bind("workerPods", new WorkerPods(settings.alluxio().workersNamespace()));
         registry.bind("registrations", new Registrations());
-        registry.bind("remediationPlanner", new RemediationPlanner(settings.requireLeaseExpired(),
-                settings.unaccountedHeartbeats()));
+        registry.bind("remediationPlanner", new RemediationPlanner(settings.alluxio().requireLeaseExpired(),
+                settings.alluxio().unaccountedHeartbeats()));
         PodReaper podReaper = new PodReaper(client);
         registry.bind("podReaper", podReaper);
-        registry.bind("clusterActionExecutor", new ClusterActionExecutor(client, podReaper, settings.workersNamespace(),
-                settings.workersSelector()));
-        SparedPods spared = new SparedPods(settings.workersNamespace(), settings.workersSelector());
+        registry.bind("clusterActionExecutor", new ClusterActionExecutor(client, podReaper, settings.alluxio().workersNamespace(),
+                settings.alluxio().workersSelector()));
+        SparedPods spared = new SparedPods(settings.alluxio().workersNamespace(), settings.alluxio().workersSelector());
         registry.bind("terminatingPods", new TerminatingPods(settings.optIn(), spared, Clock.systemUTC()));
         registry.bind("nodeActionPlanner", new NodeActionPlanner(settings.optIn()));
         registry.bind("localVolumes", new LocalVolumes(settings.optIn(), spared, Clock.systemUTC()));
         Notices notices = new Notices(announcements, masker);
         registry.bind("notices", notices);
-        registry.bind("registryAudit", new RegistryAudit(settings.workersNamespace(), settings.workersSelectorText(),
-                settings.clusterName(), settings.auditInterval(), Clock.systemUTC(), notices, metrics));
+        registry.bind("registryAudit", new RegistryAudit(settings.alluxio().workersNamespace(), settings.alluxio().workersSelectorText(),
+                settings.alluxio().clusterName(), settings.alluxio().auditInterval(), Clock.systemUTC(), notices, metrics));
         registry.bind("slackMessages", new SlackMessages(settings.dryRun()));
         SlackOutbox outbox = new SlackOutbox(new SlackRoute(context), settings.slack().queueSize(),
                 settings.slack().retryFor(), masker, metrics);
@@ -169,7 +170,7 @@ public final class ReaperConfiguration implements CamelConfiguration {
         RouteCall etcdRead = new RouteCall(context, "direct:call-etcd");
         ConnectivityCheck.Probe etcd = () -> etcdRead.call(e -> {
             e.getIn().setHeader("CamelEtcdAction", "get");
-            e.getIn().setHeader("CamelEtcdPath", settings.authorizedPrefix());
+            e.getIn().setHeader("CamelEtcdPath", settings.alluxio().authorizedPrefix());
             e.getIn().setHeader("CamelEtcdIsPrefix", false);
         });
         return new ConnectivityCheck(api, etcd, masker);

@@ -14,9 +14,9 @@ import io.etcd.jetcd.Client;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.offlineworkerreaper.alluxio.BoundedEtcdConfiguration;
+import io.offlineworkerreaper.alluxio.EtcdSecurity;
 import io.offlineworkerreaper.demo.AlluxioRegistry;
 import io.offlineworkerreaper.demo.EtcdServer;
-import io.offlineworkerreaper.settings.ReaperSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,7 +53,7 @@ class EtcdSecurityTest {
         }
     }
 
-    private static Client securedClient(String endpoint, ReaperSettings.EtcdSecurity security) {
+    private static Client securedClient(String endpoint, EtcdSecurity security) {
         BoundedEtcdConfiguration configuration = new BoundedEtcdConfiguration(Duration.ofSeconds(5), security);
         configuration.setEndpoints(endpoint);
         return configuration.createClient();
@@ -69,7 +69,7 @@ class EtcdSecurityTest {
                 open.authorize(CLUSTER, WORKER_3, "10.244.4.5");
             }
             enableAuth(etcd.clientUrl());
-            ReaperSettings.EtcdSecurity root = new ReaperSettings.EtcdSecurity(Optional.of("root"),
+            EtcdSecurity root = new EtcdSecurity(Optional.of("root"),
                     Optional.of(PASSWORD), Optional.empty(), Optional.empty(), Optional.empty());
 
             // when a reaper with a wrong password runs, then it deletes nothing and says so, without the password
@@ -102,7 +102,7 @@ class EtcdSecurityTest {
         try (EtcdServer etcd = EtcdServer.start(dir.resolve("etcd"),
                 new EtcdServer.Tls(certs.serverCert, certs.serverKey, certs.ca));
              SlackStandIn slack = new SlackStandIn()) {
-            ReaperSettings.EtcdSecurity tls = new ReaperSettings.EtcdSecurity(Optional.empty(), Optional.empty(),
+            EtcdSecurity tls = new EtcdSecurity(Optional.empty(), Optional.empty(),
                     Optional.of(certs.ca), Optional.of(certs.clientCert), Optional.of(certs.clientKey));
             Scenario.seedCrash(client);
             try (AlluxioRegistry registry = new AlluxioRegistry(securedClient(etcd.clientUrl(), tls))) {

@@ -12,7 +12,6 @@ import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
 import io.grpc.MethodDescriptor;
-import io.offlineworkerreaper.settings.ReaperSettings;
 import org.apache.camel.component.etcd3.Etcd3Configuration;
 
 /**
@@ -25,9 +24,9 @@ import org.apache.camel.component.etcd3.Etcd3Configuration;
 public final class BoundedEtcdConfiguration extends Etcd3Configuration {
 
     private final Duration timeout;
-    private final ReaperSettings.EtcdSecurity security;
+    private final EtcdSecurity security;
 
-    public BoundedEtcdConfiguration(Duration timeout, ReaperSettings.EtcdSecurity security) {
+    public BoundedEtcdConfiguration(Duration timeout, EtcdSecurity security) {
         this.timeout = timeout;
         this.security = security;
         setConnectionTimeout(timeout);

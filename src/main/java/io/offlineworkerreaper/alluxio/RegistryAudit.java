@@ -18,7 +18,6 @@ import io.offlineworkerreaper.alluxio.WorkerMatching.Registration;
 import io.offlineworkerreaper.notify.Notice;
 import io.offlineworkerreaper.notify.Notices;
 import io.offlineworkerreaper.observe.ReaperMetrics;
-import io.offlineworkerreaper.settings.ReaperSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,18 +129,18 @@ public final class RegistryAudit {
         }
         List<Registration> unaccounted = matching.unaccountedHeartbeats();
         if (!unaccounted.isEmpty()) {
-            findings.add(new Finding(Finding.Kind.UNACCOUNTED_HEARTBEATS, ReaperSettings.UNACCOUNTED_HEARTBEATS,
+            findings.add(new Finding(Finding.Kind.UNACCOUNTED_HEARTBEATS, AlluxioSettings.UNACCOUNTED_HEARTBEATS,
                     unaccounted.size() + " live heartbeat(s) under " + AlluxioKeys.heartbeatPrefix(cluster)
                             + " match no worker pod: worker pods without a registration are not removed while they last",
                     unaccounted.stream().map(r -> r.heartbeat().key() + " (" + r.entry().addressText() + ")").toList(),
-                    "if these workers run in Kubernetes, check " + ReaperSettings.WORKERS_SELECTOR + " ("
-                            + selectorText + ") and " + ReaperSettings.WORKERS_NAMESPACE + " (" + namespace
-                            + "); if they run outside Kubernetes, set " + ReaperSettings.UNACCOUNTED_HEARTBEATS
+                    "if these workers run in Kubernetes, check " + AlluxioSettings.WORKERS_SELECTOR + " ("
+                            + selectorText + ") and " + AlluxioSettings.WORKERS_NAMESPACE + " (" + namespace
+                            + "); if they run outside Kubernetes, set " + AlluxioSettings.UNACCOUNTED_HEARTBEATS
                             + "=ignore"));
         }
         List<Registration> unmatched = matching.unmatched();
         if (!unmatched.isEmpty()) {
-            findings.add(new Finding(Finding.Kind.UNMATCHED_REGISTRATIONS, ReaperSettings.WORKERS_SELECTOR,
+            findings.add(new Finding(Finding.Kind.UNMATCHED_REGISTRATIONS, AlluxioSettings.WORKERS_SELECTOR,
                     unmatched.size() + " registration(s) under " + AlluxioKeys.authorizedPrefix(cluster)
                             + " match no worker pod and no longer heartbeat (older identities, or workers outside"
                             + " Kubernetes)",
@@ -158,14 +157,14 @@ public final class RegistryAudit {
         WorkerMatching inNamespace = matching.withPods(pods);
         List<PodIdentity> atRegisteredAddresses = pods.stream().filter(p -> !inNamespace.of(p.uid()).isEmpty())
                 .sorted(java.util.Comparator.comparing(PodIdentity::name)).toList();
-        String summary = ReaperSettings.WORKERS_SELECTOR + "=" + selectorText + " matches no pod in namespace "
+        String summary = AlluxioSettings.WORKERS_SELECTOR + "=" + selectorText + " matches no pod in namespace "
                 + namespace + ", while " + matching.registrations().size() + " worker(s) are registered ("
                 + matching.liveCount() + " heartbeating): no crashed worker can be healed";
         if (atRegisteredAddresses.isEmpty()) {
-            return new Finding(Finding.Kind.SELECTOR_MATCHES_NOTHING, ReaperSettings.WORKERS_NAMESPACE, summary,
+            return new Finding(Finding.Kind.SELECTOR_MATCHES_NOTHING, AlluxioSettings.WORKERS_NAMESPACE, summary,
                     matching.registrations().stream().map(Registration::toString).toList(),
                     "no pod in namespace " + namespace + " is at a registered address either: set "
-                            + ReaperSettings.WORKERS_NAMESPACE + " to the namespace of the Alluxio worker pods");
+                            + AlluxioSettings.WORKERS_NAMESPACE + " to the namespace of the Alluxio worker pods");
         }
         List<String> details = new ArrayList<>();
         Map<String, String> common = null;
@@ -180,10 +179,10 @@ public final class RegistryAudit {
             }
         }
         common.keySet().removeAll(PER_POD_LABELS);
-        return new Finding(Finding.Kind.SELECTOR_MATCHES_NOTHING, ReaperSettings.WORKERS_SELECTOR, summary, details,
+        return new Finding(Finding.Kind.SELECTOR_MATCHES_NOTHING, AlluxioSettings.WORKERS_SELECTOR, summary, details,
                 common.isEmpty() ? "the pods at the registered addresses share no label: give the worker pods a label"
-                        + " and set " + ReaperSettings.WORKERS_SELECTOR + " to it"
-                        : "set " + ReaperSettings.WORKERS_SELECTOR + "=" + suggestion(common));
+                        + " and set " + AlluxioSettings.WORKERS_SELECTOR + " to it"
+                        : "set " + AlluxioSettings.WORKERS_SELECTOR + "=" + suggestion(common));
     }
 
     /** The labels the charts identify worker pods by, when present; else every shared label. */
@@ -204,14 +203,14 @@ public final class RegistryAudit {
         if (matching.pods().isEmpty() && others.isEmpty()) {
             return Optional.empty(); // nothing registered and nothing to heal: Alluxio is not there yet
         }
-        String summary = ReaperSettings.CLUSTER_NAME + "=" + cluster + " has no registration under "
+        String summary = AlluxioSettings.CLUSTER_NAME + "=" + cluster + " has no registration under "
                 + AlluxioKeys.authorizedPrefix(cluster) + " nor " + AlluxioKeys.heartbeatPrefix(cluster)
                 + (matching.pods().isEmpty() ? "" : ", while " + matching.pods().size() + " worker pod(s) exist:"
                 + " worker pods on NotReady nodes are not removed");
         if (others.isEmpty()) {
-            return Optional.of(new Finding(Finding.Kind.CLUSTER_EMPTY, ReaperSettings.CLUSTER_NAME, summary,
+            return Optional.of(new Finding(Finding.Kind.CLUSTER_EMPTY, AlluxioSettings.CLUSTER_NAME, summary,
                     List.of("no Alluxio cluster has registrations in this etcd"),
-                    "check " + ReaperSettings.ETCD_ENDPOINTS + ": it should be the etcd the Alluxio workers register"
+                    "check " + EtcdSettings.ENDPOINTS + ": it should be the etcd the Alluxio workers register"
                             + " in (alluxio.etcd.endpoints)"));
         }
         List<String> details = new ArrayList<>();
@@ -228,11 +227,11 @@ public final class RegistryAudit {
                 bestMatches = matched;
             }
         }
-        String fix = "set " + ReaperSettings.CLUSTER_NAME + "=" + best.name()
+        String fix = "set " + AlluxioSettings.CLUSTER_NAME + "=" + best.name()
                 + (others.size() > 1 ? " (the one whose registrations match the worker pods best)" : "")
                 + ": the value of alluxio.cluster.name (the Helm chart sets <namespace>-<release>; Alluxio's"
                 + " default is DefaultAlluxioCluster)";
-        return Optional.of(new Finding(Finding.Kind.CLUSTER_EMPTY, ReaperSettings.CLUSTER_NAME, summary,
+        return Optional.of(new Finding(Finding.Kind.CLUSTER_EMPTY, AlluxioSettings.CLUSTER_NAME, summary,
                 details, fix));
     }
 

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 import io.offlineworkerreaper.settings.Durations;
 import io.offlineworkerreaper.settings.InvalidSettingException;
-import io.offlineworkerreaper.settings.ReaperSettings;
+import io.offlineworkerreaper.settings.Reader;
 
 /**
  * Leader election among replicas ({@code reaper.leader-election.*}): only the replica holding the
@@ -48,7 +48,7 @@ public record LeaderElectionSettings(boolean enabled, String leaseName, Optional
         podLabels = Map.copyOf(podLabels);
     }
 
-    public static LeaderElectionSettings from(ReaperSettings.Reader in, Optional<String> hostname) {
+    public static LeaderElectionSettings from(Reader in, Optional<String> hostname) {
         boolean enabled = in.bool(ENABLED);
         String lease = in.matching(LEASE_NAME, LEASE,
                 "a Lease name with at least one '-' (lowercase letters, digits and '-'), e.g. offline-worker-reaper");

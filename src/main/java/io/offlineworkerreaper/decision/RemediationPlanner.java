@@ -6,10 +6,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.offlineworkerreaper.alluxio.AlluxioSettings;
 import io.offlineworkerreaper.alluxio.WorkerMatching.Registration;
 import io.offlineworkerreaper.alluxio.WorkerMatching;
 import io.offlineworkerreaper.kubernetes.WorkerPod;
-import io.offlineworkerreaper.settings.ReaperSettings;
 
 /**
  * Decides, for each worker pod on a NotReady node, whether it is proven dead. The etcd heartbeat has the last
@@ -94,7 +94,7 @@ public final class RemediationPlanner {
         if (matching.registryEmpty()) {
             return Remediation.refusal(pod, Remediation.Verdict.EMPTY_REGISTRY, workers,
                     "the configured Alluxio cluster has no registration at all although worker pods exist: the"
-                            + " reaper cannot prove this worker dead (check " + ReaperSettings.CLUSTER_NAME + ")");
+                            + " reaper cannot prove this worker dead (check " + AlluxioSettings.CLUSTER_NAME + ")");
         }
         List<Registration> unaccountedHeartbeats = matching.unaccountedHeartbeats();
         if (!unaccountedHeartbeats.isEmpty() && unaccounted == UnaccountedHeartbeats.REFUSE) {
@@ -103,7 +103,7 @@ public final class RemediationPlanner {
                             + unaccountedHeartbeats.size() + " live heartbeat(s) match no worker pod ("
                             + unaccountedHeartbeats.stream().map(Registration::toString)
                             .collect(Collectors.joining("; ")) + "): one may be this pod's worker, so it is not"
-                            + " removed (" + ReaperSettings.UNACCOUNTED_HEARTBEATS + "=refuse)");
+                            + " removed (" + AlluxioSettings.UNACCOUNTED_HEARTBEATS + "=refuse)");
         }
         return new Remediation(pod, Remediation.Verdict.REMOVE, workers, "no Alluxio worker is registered for "
                 + pod.ip() + " and every live heartbeat belongs to another pod: only the pod is removed");

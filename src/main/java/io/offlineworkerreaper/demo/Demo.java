@@ -17,10 +17,10 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.offlineworkerreaper.Reaper;
 import io.offlineworkerreaper.alluxio.AlluxioKeys;
+import io.offlineworkerreaper.alluxio.AlluxioSettings;
 import io.offlineworkerreaper.observe.Check;
 import io.offlineworkerreaper.settings.Durations;
 import io.offlineworkerreaper.settings.InvalidSettingException;
-import io.offlineworkerreaper.settings.ReaperSettings;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -157,7 +157,7 @@ public final class Demo {
             seed(client, workers, form);
             Map<String, String> settings = new LinkedHashMap<>();
             if (form.operatorLabels()) {
-                settings.put(ReaperSettings.WORKERS_SELECTOR, "app=alluxio,role=alluxio-worker");
+                settings.put(AlluxioSettings.WORKERS_SELECTOR, "app=alluxio,role=alluxio-worker");
             }
             settings.put("reaper.etcd.endpoints", etcd.clientUrl());
             settings.put("reaper.check-interval", "2s");

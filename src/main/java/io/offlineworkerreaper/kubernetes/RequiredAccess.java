@@ -3,6 +3,7 @@ package io.offlineworkerreaper.kubernetes;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.offlineworkerreaper.cycle.CycleSettings;
 import io.offlineworkerreaper.cycle.LeaderElectionSettings;
 import io.offlineworkerreaper.optin.OptInSettings;
 import io.offlineworkerreaper.settings.ReaperSettings;
@@ -42,14 +43,14 @@ public final class RequiredAccess {
     /** @param ownNamespace the namespace the reaper runs in, for the Lease when none is configured */
     public static List<Permission> of(ReaperSettings settings, String ownNamespace) {
         List<Permission> needed = new ArrayList<>();
-        String workers = settings.workersNamespace();
+        String workers = settings.alluxio().workersNamespace();
         needed.add(new Permission("list", "", "nodes", null, null, "find NotReady nodes"));
-        if (settings.detection() == ReaperSettings.Detection.WATCH) {
+        if (settings.cycle().detection() == CycleSettings.Detection.WATCH) {
             needed.add(new Permission("watch", "", "nodes", null, null, "watch mode: act as soon as a node fails"));
         }
         needed.add(new Permission("list", "", "pods", workers, null, "find the worker pods"));
         needed.add(new Permission("delete", "", "pods", workers, null, "force-delete a dead worker's pod"));
-        if (settings.kubernetesEvents()) {
+        if (settings.kubernetes().events()) {
             for (String namespace : new String[] {workers, NODE_EVENTS_NAMESPACE}) {
                 needed.add(new Permission("create", "", "events", namespace, null, "record what was done and why"));
                 needed.add(new Permission("patch", "", "events", namespace, null, "count a repeated Event"));

@@ -29,6 +29,7 @@ import io.offlineworkerreaper.alluxio.RegistryAudit;
 import io.offlineworkerreaper.alluxio.WorkerMatching;
 import io.offlineworkerreaper.alluxio.WorkerRegistry;
 import io.offlineworkerreaper.decision.NodeReadiness;
+import io.offlineworkerreaper.decision.NodeSettings;
 import io.offlineworkerreaper.decision.NotReadyNode;
 import io.offlineworkerreaper.decision.OptOut;
 import io.offlineworkerreaper.decision.Remediation;
@@ -97,26 +98,26 @@ public final class Check {
         List<String> problems = new ArrayList<>();
         out.line("offline-worker-reaper --check: one read-only pass, nothing is changed");
         out.line("Kubernetes API " + masker.mask(String.valueOf(client.getMasterUrl())) + "; etcd "
-                + masker.mask(settings.etcdEndpoints().toString()) + "; Alluxio cluster " + settings.clusterName()
-                + "; worker pods in namespace " + settings.workersNamespace() + " with " + settings.workersSelectorText());
+                + masker.mask(settings.etcd().endpoints().toString()) + "; Alluxio cluster " + settings.alluxio().clusterName()
+                + "; worker pods in namespace " + settings.alluxio().workersNamespace() + " with " + settings.alluxio().workersSelectorText());
         out.line("");
 
         // etcd: the registry under both prefixes, with the configured credentials
-        WorkerRegistry authorized = new WorkerRegistry(settings.authorizedPrefix(), List.of());
-        WorkerRegistry heartbeats = new WorkerRegistry(settings.serviceDiscoveryPrefix(), List.of());
+        WorkerRegistry authorized = new WorkerRegistry(settings.alluxio().authorizedPrefix(), List.of());
+        WorkerRegistry heartbeats = new WorkerRegistry(settings.alluxio().serviceDiscoveryPrefix(), List.of());
         boolean etcdOk = false;
         BoundedEtcdConfiguration etcdConfig = (BoundedEtcdConfiguration) context.getComponent("etcd3",
                 Etcd3Component.class).getConfiguration();
         String etcdStatus;
         try (Client etcd = etcdConfig.createClient()) {
-            Function<String, GetResponse> read = prefix -> get(etcd, prefix, settings.etcdTimeout());
-            authorized = WorkerRegistry.fromEtcd(read.apply(settings.authorizedPrefix()), settings.authorizedPrefix());
-            heartbeats = WorkerRegistry.fromEtcd(read.apply(settings.serviceDiscoveryPrefix()),
-                    settings.serviceDiscoveryPrefix());
+            Function<String, GetResponse> read = prefix -> get(etcd, prefix, settings.etcd().timeout());
+            authorized = WorkerRegistry.fromEtcd(read.apply(settings.alluxio().authorizedPrefix()), settings.alluxio().authorizedPrefix());
+            heartbeats = WorkerRegistry.fromEtcd(read.apply(settings.alluxio().serviceDiscoveryPrefix()),
+                    settings.alluxio().serviceDiscoveryPrefix());
             etcdOk = true;
-            etcdStatus = "answers" + settings.etcdSecurity().username().map(u -> " as user " + u).orElse("")
-                    + ": " + authorized.entries().size() + " registration(s) under " + settings.authorizedPrefix()
-                    + ", " + heartbeats.entries().size() + " heartbeat(s) under " + settings.serviceDiscoveryPrefix();
+            etcdStatus = "answers" + settings.etcd().security().username().map(u -> " as user " + u).orElse("")
+                    + ": " + authorized.entries().size() + " registration(s) under " + settings.alluxio().authorizedPrefix()
+                    + ", " + heartbeats.entries().size() + " heartbeat(s) under " + settings.alluxio().serviceDiscoveryPrefix();
         } catch (RuntimeException e) {
             etcdStatus = "FAILED: " + masker.mask(Notices.rootMessage(e));
             problems.add("etcd " + etcdStatus + " (check reaper.etcd.endpoints, credentials and TLS files)");
@@ -129,7 +130,7 @@ public final class Check {
         NodeReadiness readiness = registry.lookupByNameAndType("nodeReadiness", NodeReadiness.class);
         try {
             nodes = readiness.considered(registry.lookupByNameAndType("nodeSource", NodeSource.class).nodes());
-            pods = client.pods().inNamespace(settings.workersNamespace()).withLabels(settings.workersSelector())
+            pods = client.pods().inNamespace(settings.alluxio().workersNamespace()).withLabels(settings.alluxio().workersSelector())
                     .list().getItems();
         } catch (Exception e) {
             apiStatus = "FAILED: " + masker.mask(Notices.rootMessage(e));
@@ -142,13 +143,13 @@ public final class Check {
         WorkerMatching matching = WorkerMatching.match(workerPods.identities(pods), authorized, heartbeats);
         List<Pod> namespacePods = null;
         if (etcdOk && audit.needsNamespacePods(matching)) {
-            namespacePods = client.pods().inNamespace(settings.workersNamespace()).list().getItems();
+            namespacePods = client.pods().inNamespace(settings.alluxio().workersNamespace()).list().getItems();
         }
         List<AlluxioClusters.Cluster> clusters = null;
         if (etcdOk && audit.needsClusterListing(matching)) {
             try (Client etcd = etcdConfig.createClient()) {
-                clusters = AlluxioClusters.fromEtcd(get(etcd, "/DHT/", settings.etcdTimeout()),
-                        get(etcd, "/ServiceDiscovery/", settings.etcdTimeout()));
+                clusters = AlluxioClusters.fromEtcd(get(etcd, "/DHT/", settings.etcd().timeout()),
+                        get(etcd, "/ServiceDiscovery/", settings.etcd().timeout()));
             } catch (RuntimeException e) {
                 out.line("(cannot list the Alluxio clusters in etcd: " + masker.mask(Notices.rootMessage(e)) + ")");
             }
@@ -238,7 +239,7 @@ public final class Check {
         }
         Optional<Duration> due = readiness.dueIn(node);
         if (due.isPresent() && !due.get().isZero()) {
-            return "wait: acts in " + Durations.humanize(due.get()) + " (" + ReaperSettings.NOT_READY_FOR + ")";
+            return "wait: acts in " + Durations.humanize(due.get()) + " (" + NodeSettings.NOT_READY_FOR + ")";
         }
         return "none: " + (OptOut.KEY + "=true, or no address");
     }

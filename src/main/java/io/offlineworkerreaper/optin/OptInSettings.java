@@ -11,7 +11,7 @@ import java.util.regex.PatternSyntaxException;
 
 import io.offlineworkerreaper.settings.Durations;
 import io.offlineworkerreaper.settings.InvalidSettingException;
-import io.offlineworkerreaper.settings.ReaperSettings;
+import io.offlineworkerreaper.settings.Reader;
 
 /**
  * The opt-in remediations beyond Alluxio workers, each off by default: force-deleting pods stuck Terminating on
@@ -61,7 +61,7 @@ public record OptInSettings(boolean terminatingEnabled, Duration terminatingOlde
         localVolumeStorageClasses = Set.copyOf(localVolumeStorageClasses);
     }
 
-    public static OptInSettings from(ReaperSettings.Reader in) {
+    public static OptInSettings from(Reader in) {
         String action = in.required(NODE_ACTION, "none, cordon, out-of-service-taint or delete");
         NodeAction nodeAction;
         try {
@@ -86,7 +86,7 @@ public record OptInSettings(boolean terminatingEnabled, Duration terminatingOlde
                 in.duration(PVC_FINALIZERS_AFTER, Duration.ZERO));
     }
 
-    private static Pattern regex(ReaperSettings.Reader in, String key, String whenEmpty) {
+    private static Pattern regex(Reader in, String key, String whenEmpty) {
         String raw = in.optional(key).orElse(whenEmpty);
         try {
             return Pattern.compile(raw.isEmpty() ? "(?!)" : raw); // empty exclude: matches nothing

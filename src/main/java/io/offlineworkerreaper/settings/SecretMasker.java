@@ -17,7 +17,7 @@ public final class SecretMasker {
 
     public static SecretMasker of(ReaperSettings settings) {
         return new SecretMasker(Stream.of(settings.slack().webhookUrl(), settings.slack().token(),
-                        settings.etcdSecurity().password())
+                        settings.etcd().security().password())
                 .flatMap(java.util.Optional::stream).toList());
     }
 

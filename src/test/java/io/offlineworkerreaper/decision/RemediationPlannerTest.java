@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.offlineworkerreaper.alluxio.AlluxioSettings;
 import io.offlineworkerreaper.alluxio.PodIdentity;
 import io.offlineworkerreaper.alluxio.WorkerMatching;
 import io.offlineworkerreaper.demo.AlluxioRegistry;
 import io.offlineworkerreaper.demo.ClusterObjects;
 import io.offlineworkerreaper.kubernetes.WorkerPod;
-import io.offlineworkerreaper.settings.ReaperSettings;
 import org.junit.jupiter.api.Test;
 
 import static io.offlineworkerreaper.alluxio.WorkerMatchingTest.DEAD;
@@ -140,7 +140,7 @@ class RemediationPlannerTest {
                 Map.of("worker-9", at("worker-9", "10.99.0.1")));
 
         assertThat(r.verdict()).isEqualTo(Remediation.Verdict.UNACCOUNTED_HEARTBEATS);
-        assertThat(r.detail()).contains("worker-9", "10.99.0.1", ReaperSettings.UNACCOUNTED_HEARTBEATS);
+        assertThat(r.detail()).contains("worker-9", "10.99.0.1", AlluxioSettings.UNACCOUNTED_HEARTBEATS);
     }
 
     @Test
@@ -166,7 +166,7 @@ class RemediationPlannerTest {
         Remediation r = plan(true, RemediationPlanner.UnaccountedHeartbeats.IGNORE, ALL_PODS, Map.of(), Map.of());
 
         assertThat(r.verdict()).isEqualTo(Remediation.Verdict.EMPTY_REGISTRY);
-        assertThat(r.detail()).contains(ReaperSettings.CLUSTER_NAME);
+        assertThat(r.detail()).contains(AlluxioSettings.CLUSTER_NAME);
     }
 
     @Test

@@ -16,7 +16,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.offlineworkerreaper.decision.NotReadyNode;
 import io.offlineworkerreaper.demo.ClusterObjects;
-import io.offlineworkerreaper.settings.ReaperSettings;
+import io.offlineworkerreaper.settings.Reader;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +36,7 @@ class OptInDecisionsTest {
                 OptInSettings.NODE_REVERT, "true", OptInSettings.LOCAL_VOLUMES_ENABLED, "false",
                 OptInSettings.LOCAL_VOLUMES_CLASSES, "local-path", OptInSettings.PVC_FINALIZERS_AFTER, "1m"));
         values.putAll(extra);
-        return OptInSettings.from(new ReaperSettings.Reader(k -> Optional.ofNullable(values.get(k))));
+        return OptInSettings.from(new Reader(k -> Optional.ofNullable(values.get(k))));
     }
 
     private static Pod terminating(String namespace, String name, String since) {

@@ -48,15 +48,15 @@ class ReaperSettingsTest {
     void should_read_the_shipped_defaults() {
         ReaperSettings settings = parse(defaults());
 
-        assertThat(settings.checkInterval()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(settings.workersSelector()).as("the current Alluxio chart's worker labels")
+        assertThat(settings.cycle().checkInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.alluxio().workersSelector()).as("the current Alluxio chart's worker labels")
                 .containsExactlyInAnyOrderEntriesOf(
                 Map.of("app.kubernetes.io/name", "alluxio", "app.kubernetes.io/component", "worker"));
-        assertThat(settings.unaccountedHeartbeats()).isEqualTo(RemediationPlanner.UnaccountedHeartbeats.REFUSE);
-        assertThat(settings.auditInterval()).isEqualTo(Duration.ofMinutes(1));
-        assertThat(settings.authorizedPrefix()).isEqualTo("/DHT/default-alluxio/AUTHORIZED/");
-        assertThat(settings.serviceDiscoveryPrefix()).isEqualTo("/ServiceDiscovery/default-alluxio/");
-        assertThat(settings.requireLeaseExpired()).isTrue();
+        assertThat(settings.alluxio().unaccountedHeartbeats()).isEqualTo(RemediationPlanner.UnaccountedHeartbeats.REFUSE);
+        assertThat(settings.alluxio().auditInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(settings.alluxio().authorizedPrefix()).isEqualTo("/DHT/default-alluxio/AUTHORIZED/");
+        assertThat(settings.alluxio().serviceDiscoveryPrefix()).isEqualTo("/ServiceDiscovery/default-alluxio/");
+        assertThat(settings.alluxio().requireLeaseExpired()).isTrue();
         assertThat(settings.dryRun()).isFalse();
         assertThat(settings.slack().enabled()).isFalse();
     }
@@ -142,7 +142,7 @@ class ReaperSettingsTest {
         ReaperSettings settings = parse(values);
 
         assertThat(settings.describe().toString()).doesNotContain("etcd-sekr3t").contains("reaper");
-        assertThat(settings.etcdSecurity().toString()).doesNotContain("etcd-sekr3t");
+        assertThat(settings.etcd().security().toString()).doesNotContain("etcd-sekr3t");
         assertThat(SecretMasker.of(settings).mask("auth failed for etcd-sekr3t")).isEqualTo("auth failed for ****");
     }
 

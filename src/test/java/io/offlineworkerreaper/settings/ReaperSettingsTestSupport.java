@@ -10,7 +10,7 @@ public final class ReaperSettingsTestSupport {
     }
 
     public static long seconds(String duration) {
-        return new ReaperSettings.Reader(k -> Optional.ofNullable(Map.of("d", duration).get(k)))
+        return new Reader(k -> Optional.ofNullable(Map.of("d", duration).get(k)))
                 .duration("d", java.time.Duration.ZERO).toSeconds();
     }
 }

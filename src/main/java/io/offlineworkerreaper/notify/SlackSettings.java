@@ -1,0 +1,59 @@
+package io.offlineworkerreaper.notify;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import io.offlineworkerreaper.settings.Durations;
+import io.offlineworkerreaper.settings.InvalidSettingException;
+import io.offlineworkerreaper.settings.Reader;
+
+/** Where notices go besides the log. Secrets are held here and never printed. */
+public record SlackSettings(Optional<String> webhookUrl, Optional<String> token, String channel,
+                            Optional<String> serverUrl, int queueSize, Duration retryFor) {
+
+    public static final String WEBHOOK_URL = "reaper.slack.webhook-url";
+    public static final String TOKEN = "reaper.slack.token";
+    public static final String CHANNEL = "reaper.slack.channel";
+    public static final String SERVER_URL = "reaper.slack.server-url";
+    public static final String QUEUE_SIZE = "reaper.slack.queue-size";
+    public static final String RETRY_FOR = "reaper.slack.retry-for";
+
+    public static SlackSettings from(Reader in) {
+        Optional<String> webhook = in.optionalUrl(WEBHOOK_URL, true);
+        Optional<String> token = in.optional(TOKEN);
+        String channel = in.optional(CHANNEL).orElse("");
+        Optional<String> server = in.optionalUrl(SERVER_URL, false);
+        if (webhook.isPresent() && token.isPresent()) {
+            throw new InvalidSettingException(TOKEN, "****",
+                    "either " + WEBHOOK_URL + " or " + TOKEN + ", not both");
+        }
+        if (token.isPresent() && channel.isBlank()) {
+            throw new InvalidSettingException(CHANNEL, "''",
+                    "a channel such as #alluxio-ops when " + TOKEN + " is set");
+        }
+        return new SlackSettings(webhook, token, channel, server, in.integer(QUEUE_SIZE, 1, 100_000),
+                in.duration(RETRY_FOR, Duration.ZERO));
+    }
+
+    public boolean enabled() {
+        return webhookUrl.isPresent() || token.isPresent();
+    }
+
+    public Map<String, String> describe() {
+        Map<String, String> shown = new LinkedHashMap<>();
+        shown.put(WEBHOOK_URL, webhookUrl.map(u -> "****").orElse("(not set)"));
+        shown.put(TOKEN, token.map(t -> "****").orElse("(not set)"));
+        shown.put(CHANNEL, channel.isBlank() ? "(not set)" : channel);
+        shown.put(SERVER_URL, serverUrl.orElse("(Slack)"));
+        shown.put(QUEUE_SIZE, String.valueOf(queueSize));
+        shown.put(RETRY_FOR, Durations.humanize(retryFor));
+        return shown;
+    }
+
+    @Override
+    public String toString() {
+        return "SlackSettings" + describe();
+    }
+}
