@@ -4,12 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.PersistentVolume;
-import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.offlineworkerreaper.decision.OptOut;
 import io.offlineworkerreaper.demo.ClusterObjects;
@@ -18,6 +13,9 @@ import org.junit.jupiter.api.Test;
 import static io.offlineworkerreaper.Scenario.aNotReadyNode;
 import static io.offlineworkerreaper.Scenario.aReadyNode;
 import static io.offlineworkerreaper.Scenario.create;
+import static io.offlineworkerreaper.optin.LocalVolumeObjects.claim;
+import static io.offlineworkerreaper.optin.LocalVolumeObjects.podWith;
+import static io.offlineworkerreaper.optin.LocalVolumeObjects.volume;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -31,32 +29,6 @@ class LocalVolumesRoutesTest extends ReaperWorld {
 
     KubernetesMockServer server;
     private NodePodLists pods;
-
-    /** A PV of {@code storageClass}, pinned to {@code node} by node affinity (null: not pinned, network storage). */
-    private static PersistentVolume volume(String name, String storageClass, String node) {
-        PersistentVolumeBuilder pv = new PersistentVolumeBuilder().withNewMetadata().withName(name).endMetadata()
-                .withNewSpec().withStorageClassName(storageClass).addToCapacity("storage", new Quantity("10Gi"))
-                .withNewHostPath().withPath("/var/local-path-provisioner/" + name).endHostPath().endSpec();
-        if (node != null) {
-            pv.editSpec().withNewNodeAffinity().withNewRequired().addNewNodeSelectorTerm().addNewMatchExpression()
-                    .withKey("kubernetes.io/hostname").withOperator("In").withValues(node).endMatchExpression()
-                    .endNodeSelectorTerm().endRequired().endNodeAffinity().endSpec();
-        }
-        return pv.build();
-    }
-
-    private static PersistentVolumeClaim claim(String namespace, String name, String volume, String storageClass) {
-        return new PersistentVolumeClaimBuilder().withNewMetadata().withNamespace(namespace).withName(name)
-                .addToFinalizers("kubernetes.io/pvc-protection").endMetadata()
-                .withNewSpec().withStorageClassName(storageClass).withVolumeName(volume).endSpec()
-                .withNewStatus().withPhase("Bound").endStatus().build();
-    }
-
-    private static Pod podWith(String namespace, String name, String node, String claim, Map<String, String> labels) {
-        return new PodBuilder(ClusterObjects.pod(namespace, name, node, "10.244.9.7", labels)).editSpec()
-                .addNewVolume().withName("data").withNewPersistentVolumeClaim().withClaimName(claim)
-                .endPersistentVolumeClaim().endVolume().endSpec().build();
-    }
 
     /** Read from the list: the CRUD mock answers a GET of a Terminating PVC with 404 at times. */
     private PersistentVolumeClaim pvc(String namespace, String name) {
