@@ -45,6 +45,8 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.etcd3.Etcd3Component;
 import org.apache.camel.component.slack.SlackComponent;
+import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
+import org.apache.camel.processor.aggregate.UseOriginalAggregationStrategy;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -141,6 +143,9 @@ public final class ReaperConfiguration implements CamelConfiguration {
                 settings.safety().maxPodsPerCycle(), Clock.systemUTC()));
         registry.bind("workerPods", new WorkerPods(settings.alluxio().workersNamespace()));
         registry.bind("registrations", new Registrations());
+        // the aggregation strategies of the routes' enrich and split steps, by reference: routes name no Java type
+        registry.bind("keepOriginal", new UseOriginalAggregationStrategy());
+        registry.bind("collectBodies", new GroupedBodyAggregationStrategy());
         registry.bind("remediationPlanner", new RemediationPlanner(settings.alluxio().requireLeaseExpired(),
                 settings.alluxio().unaccountedHeartbeats()));
         PodReaper podReaper = new PodReaper(client);
