@@ -124,6 +124,7 @@ public final class ReaperConfiguration implements CamelConfiguration {
         registry.bind("leaderGauge", Leadership.gauge(metrics));
 
         registry.bind("settings", settings);
+        registry.bind("callOutRetries", settings.retry().policy());
         registry.bind("announcements", announcements);
         NodeReadiness readiness = new NodeReadiness(settings.nodes().notReadyFor(), settings.nodes().selector(),
                 Clock.systemUTC());

@@ -11,6 +11,7 @@ import io.offlineworkerreaper.alluxio.AlluxioSettings;
 import io.offlineworkerreaper.alluxio.EtcdSettings;
 import io.offlineworkerreaper.cycle.CycleSettings;
 import io.offlineworkerreaper.cycle.LeaderElectionSettings;
+import io.offlineworkerreaper.cycle.RetrySettings;
 import io.offlineworkerreaper.decision.NodeSettings;
 import io.offlineworkerreaper.decision.SafetySettings;
 import io.offlineworkerreaper.kubernetes.KubernetesSettings;
@@ -23,6 +24,7 @@ import io.offlineworkerreaper.optin.OptInSettings;
  * lives in the package that uses it, with its keys, its validation and its description.
  *
  * @param cycle          when cycles run (cycle)
+ * @param retry          how a failed call out is retried (cycle)
  * @param nodes          which nodes count as NotReady (decision)
  * @param alluxio        the worker pods and their registrations (alluxio)
  * @param dryRun         compute, log and notify, but delete nothing
@@ -36,6 +38,7 @@ import io.offlineworkerreaper.optin.OptInSettings;
  */
 public record ReaperSettings(
         CycleSettings cycle,
+        RetrySettings retry,
         NodeSettings nodes,
         AlluxioSettings alluxio,
         boolean dryRun,
@@ -55,6 +58,7 @@ public record ReaperSettings(
         Reader in = new Reader(lookup);
         return new ReaperSettings(
                 CycleSettings.from(in),
+                RetrySettings.from(in),
                 NodeSettings.from(in),
                 AlluxioSettings.from(in),
                 in.bool(DRY_RUN),
@@ -76,6 +80,7 @@ public record ReaperSettings(
     public Map<String, String> describe() {
         Map<String, String> shown = new LinkedHashMap<>();
         shown.putAll(cycle.describe());
+        shown.putAll(retry.describe());
         shown.putAll(nodes.describe());
         shown.putAll(alluxio.describe());
         shown.put(DRY_RUN, String.valueOf(dryRun));

@@ -59,6 +59,9 @@ class ReaperSettingsTest {
         assertThat(settings.alluxio().requireLeaseExpired()).isTrue();
         assertThat(settings.dryRun()).isFalse();
         assertThat(settings.slack().enabled()).isFalse();
+        assertThat(settings.retry().policy().getMaximumRedeliveries()).isEqualTo(2);
+        assertThat(settings.retry().policy().getRedeliveryDelay()).isEqualTo(250);
+        assertThat(settings.retry().policy().getBackOffMultiplier()).isEqualTo(2.0);
     }
 
     @ParameterizedTest
@@ -73,6 +76,8 @@ class ReaperSettingsTest {
             "reaper.alluxio.unaccounted-heartbeats | skip | refuse or ignore",
             "reaper.alluxio.audit-interval | hourly | a duration",
             "reaper.detection | push | poll or watch",
+            "reaper.retry.max-redeliveries | 11 | a whole number from 0 to 10",
+            "reaper.retry.delay | quick | a duration",
             "reaper.workers.namespace | Alluxio_NS | a namespace name",
             "reaper.workers.selector | app | a label selector",
             "reaper.workers.selector | app=alluxio,,role=x | a label selector",
