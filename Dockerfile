@@ -1,5 +1,6 @@
 # offline-worker-reaper image: docker build -t offline-worker-reaper:0.1.0 .
-# Stage 1 builds the shaded jar (tests run in CI, where etcd is installed; not in an image build).
+# Stage 1 builds the shaded jars (tests run in CI, where etcd is installed; not in an image build). Only the
+# production jar goes into the image: no demo, no emulated API server (ReaperJarIT checks it holds none).
 FROM maven:3.9.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .

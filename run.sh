@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # offline-worker-reaper, for a newcomer on a fresh machine.
-#   ./run.sh          build the jar if needed and run the reaper: against the cluster of $KUBECONFIG,
-#                     ~/.kube/config or the in-cluster service account if there is one (in dry-run unless
-#                     REAPER_DRY_RUN=false), else the built-in demo cluster. Extra arguments go to the jar.
+#   ./run.sh          build the jars if needed and run the reaper: against the cluster of $KUBECONFIG,
+#                     ~/.kube/config or the in-cluster service account if there is one (the production jar,
+#                     in dry-run unless REAPER_DRY_RUN=false), else the built-in demo cluster (the demo jar).
+#                     Extra arguments go to the jar.
 #   ./run.sh test     run the whole test suite (unit, route and black-box jar tests).
 # Installs what is missing (etcd, a JDK 17, Maven) with apt-get when it can.
 set -euo pipefail
@@ -35,9 +36,11 @@ if [ "${1:-}" = "test" ]; then
 fi
 
 jar=target/offline-worker-reaper.jar
-if [ ! -f "$jar" ] || [ -n "$(find pom.xml src routes config -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
-  echo "run.sh: building $jar" >&2
-  mvn -B -q -DskipTests package
+demo_jar=target/offline-worker-reaper-demo.jar
+if [ ! -f "$jar" ] || [ ! -f "$demo_jar" ] \
+    || [ -n "$(find pom.xml src routes config -newer "$demo_jar" -type f 2>/dev/null | head -n 1)" ]; then
+  echo "run.sh: building $jar and $demo_jar" >&2
+  mvn -B -q -DskipTests clean package
 fi
 
 if [ -n "${KUBECONFIG:-}" ] || [ -f "$HOME/.kube/config" ] || [ -n "${KUBERNETES_SERVICE_HOST:-}" ]; then
@@ -46,4 +49,4 @@ if [ -n "${KUBECONFIG:-}" ] || [ -f "$HOME/.kube/config" ] || [ -n "${KUBERNETES
   exec java -jar "$jar" "$@"
 fi
 echo "run.sh: no Kubernetes cluster configured: running the built-in demo (Ctrl-C to stop)" >&2
-exec java -jar "$jar" --demo "$@"
+exec java -jar "$demo_jar" "$@"

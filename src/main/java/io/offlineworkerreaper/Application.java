@@ -4,16 +4,26 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.offlineworkerreaper.cycle.Once;
-import io.offlineworkerreaper.demo.Demo;
 import io.offlineworkerreaper.observe.Check;
 import io.offlineworkerreaper.settings.InvalidSettingException;
 import io.offlineworkerreaper.settings.LogFileSettings;
 
 /**
- * Entry point. {@code java -jar offline-worker-reaper.jar [--demo] [-Dkey=value ...]}: settings given as
- * {@code -Dkey=value} after the jar win over the properties file and the environment.
+ * Entry point. {@code java -jar offline-worker-reaper.jar [--check | --once] [-Dkey=value ...]}: settings given as
+ * {@code -Dkey=value} after the jar win over the properties file and the environment. The demo is not in this
+ * jar: {@code offline-worker-reaper-demo.jar} (main class {@code demo.DemoApplication}) runs it through
+ * {@link #run(String[], DemoRunner)}.
  */
 public final class Application {
+
+    /** Plays the built-in demo; only the demo jar has one. */
+    @FunctionalInterface
+    public interface DemoRunner {
+        int run(Map<String, String> overrides, boolean check) throws Exception;
+    }
+
+    /** Exit code of an argument error. */
+    public static final int USAGE = 2;
 
     private Application() {
     }
@@ -24,6 +34,11 @@ public final class Application {
 
     /** Runs until stopped and returns the process exit code. */
     public static int run(String[] args) {
+        return run(args, null);
+    }
+
+    /** As {@link #run(String[])}, with the demo played by {@code demo} (null: this jar has no demo). */
+    public static int run(String[] args, DemoRunner demoRunner) {
         Map<String, String> overrides = new LinkedHashMap<>();
         boolean demo = false;
         boolean once = false;
@@ -42,7 +57,7 @@ public final class Application {
                 return 0;
             } else {
                 System.err.println("Unknown argument: " + arg + "\n" + usage());
-                return 2;
+                return USAGE;
             }
         }
         try {
@@ -50,10 +65,15 @@ public final class Application {
             if (once && (demo || check)) {
                 System.err.println("offline-worker-reaper: --once cannot be combined with --demo or --check\n"
                         + usage());
-                return 2;
+                return USAGE;
             }
             if (demo) {
-                return Demo.run(overrides, check);
+                if (demoRunner == null) {
+                    System.err.println("offline-worker-reaper: the demo is not part of the production jar; run ./run.sh "
+                            + "(with no cluster configured) or java -jar target/offline-worker-reaper-demo.jar");
+                    return USAGE;
+                }
+                return demoRunner.run(overrides, check);
             }
             if (check) {
                 return Check.run(Reaper.create(Check.settings(overrides), null), System.out);
@@ -88,8 +108,8 @@ public final class Application {
                   --check        one read-only pass: every worker pod with the verdict the reaper would take,
                                  what is misconfigured, the permissions and etcd access the configuration needs;
                                  exit 0 when nothing is wrong, 2 otherwise (with --demo: on the demo cluster)
-                  --demo         run against a built-in emulated cluster and a local etcd (needs etcd on PATH);
-                                 it prints the --check of that cluster first
+                  --demo         (offline-worker-reaper-demo.jar only) run against a built-in emulated cluster and
+                                 a local etcd (needs etcd on PATH); it prints the --check of that cluster first
                   --once         run one cycle and exit (for a CronJob): 0 nothing to do or all done,
                                  1 a step failed, 4 the safety breaker refused to act
                   -Dkey=value    override a setting, e.g. -Dreaper.dry-run=true (see config/application.properties)

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 import io.offlineworkerreaper.demo.Demo;
 import org.junit.jupiter.api.Test;
@@ -17,24 +19,42 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Black-box: the packaged jar, started as a user starts it, from a directory that is not the project's.
- * Runs in the integration-test phase, after the jar is built.
+ * Black-box: the packaged jars, started as a user starts them, from a directory that is not the project's:
+ * the production jar, and the demo jar that ./run.sh runs when no cluster is configured.
+ * Runs in the integration-test phase, after the jars are built.
  */
 class ReaperJarIT {
 
+    /** What only the demo needs: the demo package and fabric8's mock API server. */
+    private static final List<String> FORBIDDEN = List.of("io/offlineworkerreaper/demo/",
+            "io/fabric8/kubernetes/client/server/mock/", "io/fabric8/mockwebserver/");
     private static final Pattern LATENCY = Pattern.compile("removed (\\d+) ms after the lease expired");
 
     record Run(int exitCode, String output, Path workDir) {
     }
 
+    private static final Path PRODUCTION_JAR =
+            Path.of(System.getProperty("reaper.jar", "target/offline-worker-reaper.jar")).toAbsolutePath();
+    private static final Path DEMO_JAR =
+            Path.of(System.getProperty("reaper.demo.jar", "target/offline-worker-reaper-demo.jar")).toAbsolutePath();
+
     private static Run runJar(String... args) throws IOException, InterruptedException {
         return runJar(Map.of(), args);
+    }
+
+    /** The demo jar when the arguments ask for the demo, else the production jar. */
+    private static Path jarFor(String... args) {
+        return List.of(args).contains("--demo") ? DEMO_JAR : PRODUCTION_JAR;
     }
 
     /** The jar started from a directory of its own, its management port on a free port. */
     private static Process startJar(Path workDir, Map<String, String> env, int managementPort, String... args)
             throws IOException {
-        Path jar = Path.of(System.getProperty("reaper.jar", "target/offline-worker-reaper.jar")).toAbsolutePath();
+        return startJar(jarFor(args), workDir, env, managementPort, args);
+    }
+
+    private static Process startJar(Path jar, Path workDir, Map<String, String> env, int managementPort,
+                                    String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
         command.addAll(List.of(args));
@@ -85,6 +105,42 @@ class ReaperJarIT {
         assertThat(Files.size(run.workDir().resolve("reaper.log.1"))).isBetween(4096L, 8192L);
         assertThat(Files.readString(log) + Files.readString(run.workDir().resolve("reaper.log.1")))
                 .contains("remediation complete");
+    }
+
+    @Test
+    void should_ship_no_demo_and_no_mock_server_in_the_production_jar() throws Exception {
+        List<String> offending = new ArrayList<>();
+        int classes = 0;
+        try (ZipFile jar = new ZipFile(PRODUCTION_JAR.toFile())) {
+            for (ZipEntry entry : java.util.Collections.list(jar.entries())) {
+                String name = entry.getName();
+                if (FORBIDDEN.stream().anyMatch(name::startsWith)) {
+                    offending.add(name);
+                } else if (name.startsWith("io/offlineworkerreaper/") && name.endsWith(".class")) {
+                    classes++;
+                    // a class file names every class it uses in its constant pool, as io/x/Y
+                    String bytes = new String(jar.getInputStream(entry).readAllBytes(), StandardCharsets.ISO_8859_1);
+                    FORBIDDEN.stream().filter(bytes::contains).forEach(f -> offending.add(name + " uses " + f));
+                }
+            }
+        }
+        assertThat(classes).as("the reaper's classes").isGreaterThan(60);
+        assertThat(offending).isEmpty();
+        try (ZipFile demo = new ZipFile(DEMO_JAR.toFile())) {
+            assertThat(demo.getEntry("io/offlineworkerreaper/demo/Demo.class")).isNotNull();
+            assertThat(demo.getEntry("io/fabric8/kubernetes/client/server/mock/KubernetesMockServer.class")).isNotNull();
+        }
+    }
+
+    @Test
+    void should_send_whoever_asks_the_production_jar_for_the_demo_to_the_demo_jar() throws Exception {
+        Path elsewhere = Files.createTempDirectory("reaper-jar-it");
+        Process process = startJar(PRODUCTION_JAR, elsewhere, Map.of(), Management.freePort(), "--demo");
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(Files.readString(elsewhere.resolve("output.txt")))
+                .contains("the demo is not part of the production jar", "offline-worker-reaper-demo.jar");
     }
 
     @Test

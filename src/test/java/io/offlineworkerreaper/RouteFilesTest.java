@@ -89,10 +89,18 @@ class RouteFilesTest {
             assertThat(relative.getFileName().toString()).as(relative + ": file").endsWith(".camel.yaml");
             assertThat(relative.getFileName().toString().replace(".camel.yaml", "")).matches(ORDERED);
         });
-        try (Stream<Path> folders = Files.list(ROUTES)) {
-            assertThat(folders.map(f -> f.getFileName().toString()).sorted())
-                    .containsExactly("1-cycle", "2-workers", "3-opt-ins", "4-outbound");
+        List<String> folders;
+        try (Stream<Path> listed = Files.list(ROUTES)) {
+            folders = listed.map(f -> f.getFileName().toString()).sorted().toList();
         }
+        assertThat(folders).containsExactly("1-cycle", "2-workers", "3-opt-ins", "4-outbound");
+        // and Camel loads every folder, in that order
+        java.util.Properties config = new java.util.Properties();
+        try (var in = Files.newBufferedReader(Path.of("config/application.properties"))) {
+            config.load(in);
+        }
+        assertThat(config.getProperty("camel.main.routes-include-pattern").split(",")).containsExactlyElementsOf(
+                folders.stream().map(f -> "classpath:routes/" + f + "/*.camel.yaml").toList());
     }
 
     @Test
