@@ -78,7 +78,7 @@ class ReaperJarIT {
 
     @Test
     void should_run_the_demo_to_the_remediation_and_exit_cleanly() throws Exception {
-        Run run = runJar("--demo", "-Ddemo.exit-when-done=true", "-Dreaper.check-interval=1s",
+        Run run = runJar("--demo", "-Ddemo.crash-after=2s", "-Ddemo.exit-when-done=true", "-Dreaper.check-interval=1s",
                 "-Dreaper.log.file=reaper.log", "-Dreaper.log.max-size=4KB", "-Dreaper.log.max-files=2");
 
         assertThat(run.exitCode()).as(run.output()).isZero();
@@ -170,7 +170,8 @@ class ReaperJarIT {
 
     @Test
     void should_run_the_demo_in_dry_run_and_delete_nothing() throws Exception {
-        Run run = runJar("--demo", "-Ddemo.exit-when-done=true", "-Dreaper.check-interval=1s", "-Dreaper.dry-run=true");
+        Run run = runJar("--demo", "-Ddemo.crash-after=2s", "-Ddemo.exit-when-done=true", "-Dreaper.check-interval=1s",
+                "-Dreaper.dry-run=true");
 
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.output()).contains("DRY-RUN: nothing will be deleted",
@@ -185,7 +186,8 @@ class ReaperJarIT {
         // given the demo running, serving health and metrics, in the middle of its cycles
         Path workDir = Files.createTempDirectory("reaper-jar-it");
         Management management = new Management(Management.freePort());
-        Process process = startJar(workDir, Map.of(), management.port(), "--demo", "-Dreaper.check-interval=1s");
+        Process process = startJar(workDir, Map.of(), management.port(), "--demo", "-Ddemo.crash-after=2s",
+                "-Dreaper.check-interval=1s");
         try {
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).ignoreExceptions()
                     .until(() -> management.get("/observe/health/ready").status() == 200

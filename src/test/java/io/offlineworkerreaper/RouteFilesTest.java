@@ -94,13 +94,13 @@ class RouteFilesTest {
             folders = listed.map(f -> f.getFileName().toString()).sorted().toList();
         }
         assertThat(folders).containsExactly("1-cycle", "2-workers", "3-opt-ins", "4-outbound");
-        // and Camel loads every folder, in that order
+        // and Camel loads every file, in that order
         java.util.Properties config = new java.util.Properties();
         try (var in = Files.newBufferedReader(Path.of("config/application.properties"))) {
             config.load(in);
         }
-        assertThat(config.getProperty("camel.main.routes-include-pattern").split(",")).containsExactlyElementsOf(
-                folders.stream().map(f -> "classpath:routes/" + f + "/*.camel.yaml").toList());
+        assertThat(config.getProperty("camel.main.routes-include-pattern").split(",\\s*")).containsExactlyElementsOf(
+                FILES.stream().map(f -> "classpath:" + f.toString().replace('\\', '/')).toList());
     }
 
     @Test

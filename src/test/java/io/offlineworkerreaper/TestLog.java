@@ -8,7 +8,7 @@ import java.nio.file.Path;
 /** The application log of this test run (log4j2-test.properties writes it), to check what was logged. */
 final class TestLog {
 
-    private static final Path FILE = Path.of("target/test-reaper.log");
+    private static final Path FILE = Path.of(System.getProperty("reaper.test.log", "target/test-reaper.log"));
 
     private TestLog() {
     }

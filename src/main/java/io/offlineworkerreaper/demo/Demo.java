@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,15 +22,18 @@ import io.offlineworkerreaper.alluxio.AlluxioSettings;
 import io.offlineworkerreaper.observe.Check;
 import io.offlineworkerreaper.settings.Durations;
 import io.offlineworkerreaper.settings.InvalidSettingException;
+import io.offlineworkerreaper.settings.Reader;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code --demo}: the seed scenario of the Alluxio remove-offline-worker script, played on an emulated
  * Kubernetes API (fabric8's CRUD mock, in-process) and a real etcd started from PATH. Three nodes run one
- * Alluxio worker each, plus bystander pods; after 10 s node alluxio-e2e-worker3 crashes (Ready=Unknown, its
- * worker stops renewing its etcd lease) and the reaper, running unchanged, removes that worker.
+ * Alluxio worker each, plus bystander pods; {@code demo.crash-after} (10 s) after the reaper started, node alluxio-e2e-worker3
+ * crashes (Ready=Unknown, its worker stops renewing its etcd lease) and the reaper, running unchanged, removes that worker.
  * With {@code -Ddemo.exit-when-done=true} the demo stops by itself once the remediation is complete.
  */
 public final class Demo {
@@ -45,6 +49,8 @@ public final class Demo {
     public static final String DEAD_POD = "alluxio-worker-577545dc9-2q7z7";
     public static final String DEAD_WORKER = "worker-0d950643-73c0-461d-a694-ecc601819336";
     public static final String EXIT_WHEN_DONE = "demo.exit-when-done";
+    /** How long after the reaper started node alluxio-e2e-worker3 crashes (a duration, default 10s). */
+    public static final String CRASH_AFTER = "demo.crash-after";
     /** Which registration form the demo's workers write: one of {@link Form}, in lower case with dashes. */
     public static final String FORM = "demo.form";
 
@@ -114,7 +120,7 @@ public final class Demo {
     // The worker's lease outlives the reaper's NotReady threshold, as Alluxio's 15 s lease does against a 30 s
     // node-monitor grace period: the demo shows the reaper waiting for the lease, then acting.
     static final long LEASE_TTL_SECONDS = 5;
-    static final Duration CRASH_AFTER = Duration.ofSeconds(10);
+    static final Duration DEFAULT_CRASH_AFTER = Duration.ofSeconds(10);
     static final Duration DRY_RUN_WATCH = Duration.ofSeconds(5);
 
     private Demo() {
@@ -134,6 +140,10 @@ public final class Demo {
         Map<String, String> overrides = new HashMap<>(userOverrides);
         boolean exitWhenDone = Boolean.parseBoolean(overrides.remove(EXIT_WHEN_DONE));
         Form form = Form.of(overrides.remove(FORM));
+        Duration crashAfter = overrides.containsKey(CRASH_AFTER)
+                ? new Reader(key -> Optional.ofNullable(overrides.get(key))).duration(CRASH_AFTER, Duration.ZERO)
+                : DEFAULT_CRASH_AFTER;
+        overrides.remove(CRASH_AFTER);
         boolean dryRun = Boolean.parseBoolean(overrides.getOrDefault("reaper.dry-run", System.getenv("REAPER_DRY_RUN")));
         MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
         Path workDir = Files.createTempDirectory("offline-worker-reaper-demo");
@@ -166,16 +176,22 @@ public final class Demo {
             LOG.info("DEMO: emulated Kubernetes API at {}, etcd at {} (data in {})", client.getMasterUrl(),
                     etcd.clientUrl(), workDir);
             LOG.info("DEMO: 3 nodes with one Alluxio worker each, registered as the {} writes them ({}={}); node {}"
-                    + " will crash in {}s", form.description, FORM, form.name().toLowerCase(java.util.Locale.ROOT)
-                    .replace('_', '-'), DEAD_NODE, CRASH_AFTER.toSeconds());
+                    + " will crash {}s after the reaper started", form.description, FORM, form.name().toLowerCase(java.util.Locale.ROOT)
+                    .replace('_', '-'), DEAD_NODE, crashAfter.toSeconds());
             LOG.info("DEMO: what ./run.sh --check says of this cluster before the crash:");
             int checked = Check.run(Reaper.create(Check.settings(settings), client), System.out);
             if (checkOnly) {
                 return checked;
             }
             Main main = Reaper.create(settings, client);
-            scenario.schedule(() -> crashAndWatch(client, workers, main, exitWhenDone, dryRun, form.id(DEAD_WORKER)),
-                    CRASH_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+            // counted from the reaper's start, however long the JVM and Camel take to get there
+            main.addMainListener(new MainListenerSupport() {
+                @Override
+                public void afterStart(BaseMainSupport started) {
+                    scenario.schedule(() -> crashAndWatch(client, workers, main, exitWhenDone, dryRun,
+                            form.id(DEAD_WORKER)), crashAfter.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            });
             return main.run(new String[0]);
         } finally {
             scenario.shutdownNow();
