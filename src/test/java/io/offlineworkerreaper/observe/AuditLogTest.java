@@ -49,6 +49,11 @@ class AuditLogTest {
                 announcements, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
+    private static Remediation aRemoval() {
+        return new Remediation(POD, Remediation.Verdict.REMOVE, List.of(aDeadWorker("worker-0d95", "10.244.3.7")),
+                "lease expired");
+    }
+
     private List<JsonNode> lines(Path file) throws Exception {
         return Files.readAllLines(file).stream().map(l -> {
             try {
@@ -63,8 +68,7 @@ class AuditLogTest {
     void should_write_one_json_line_per_removal_and_refusal_with_the_fields_a_shipper_indexes() throws Exception {
         Path file = dir.resolve("audit.jsonl");
         AuditLog audit = audit(file, false);
-        Remediation removal = new Remediation(POD, Remediation.Verdict.REMOVE,
-                List.of(aDeadWorker("worker-0d95", "10.244.3.7")), "lease expired");
+        Remediation removal = aRemoval();
         Remediation refusal = Remediation.refusal(POD, Remediation.Verdict.STILL_HEARTBEATING,
                 List.of(aLiveWorker("worker-0d95", "10.244.3.7")), "its lease is alive");
 
@@ -91,8 +95,7 @@ class AuditLogTest {
     void should_log_a_dry_run_removal_or_action_once_while_it_lasts_not_every_cycle() throws Exception {
         Path file = dir.resolve("audit.jsonl");
         AuditLog audit = audit(file, true);
-        Remediation removal = new Remediation(POD, Remediation.Verdict.REMOVE,
-                List.of(aDeadWorker("worker-0d95", "10.244.3.7")), "lease expired");
+        Remediation removal = aRemoval();
         Action cordon = new Action(Action.Kind.CORDON, null, "worker3", null, "worker3", null, "NotReady for 10m");
 
         for (int cycle = 0; cycle < 3; cycle++) {
