@@ -117,6 +117,9 @@ class NodeActionsRoutesTest extends ReaperWorld {
         // then the node goes, and only after the worker's pod and key went
         await().atMost(Duration.ofSeconds(20)).until(() -> node(DEAD) == null);
         assertThat(registry.exists(Scenario.authorizedKey(CLUSTER, WORKER_3))).isFalse();
+        // the audit line follows the delete (record-action runs once the API server answered)
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> indexOf(Files.readAllLines(audit), "\"action\":\"delete_node\"") >= 0);
         List<String> lines = Files.readAllLines(audit);
         int removed = indexOf(lines, "\"action\":\"removed\"");
         int deleted = indexOf(lines, "\"action\":\"delete_node\"");

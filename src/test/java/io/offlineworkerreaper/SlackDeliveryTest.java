@@ -138,8 +138,9 @@ class SlackDeliveryTest extends ReaperWorld {
         // when Slack is back
         slack.answerWith(200);
 
-        // then both are delivered, in order
-        await().atMost(Duration.ofSeconds(30)).until(() -> slack.deliveredTexts().size() == 2);
+        // then both are delivered, in order, by the next attempt: the backoff doubles up to 1 min, so after a long
+        // outage (a loaded machine) that attempt may come up to a minute later
+        await().atMost(Duration.ofSeconds(70)).until(() -> slack.deliveredTexts().size() == 2);
         List<String> delivered = slack.deliveredTexts();
         assertThat(delivered).hasSize(2);
         assertThat(delivered.get(0)).startsWith("Not removing Alluxio worker " + WORKER_3);
