@@ -138,11 +138,10 @@ class SlackDeliveryTest extends ReaperWorld {
         // when Slack is back
         slack.answerWith(200);
 
-        // then both are delivered, in order, by the next attempt: the backoff doubles up to 1 min, so after a long
-        // outage (a loaded machine) that attempt may come up to a minute later
-        await().atMost(Duration.ofSeconds(70)).until(() -> slack.deliveredTexts().size() == 2);
+        // then both are delivered, in order, by the next attempt (the backoff doubles up to 1 min). A third notice
+        // may follow them: with worker-3's keys gone this etcd has no registration left, which is a finding.
+        await().atMost(Duration.ofSeconds(70)).until(() -> slack.deliveredTexts().size() >= 2);
         List<String> delivered = slack.deliveredTexts();
-        assertThat(delivered).hasSize(2);
         assertThat(delivered.get(0)).startsWith("Not removing Alluxio worker " + WORKER_3);
         assertThat(delivered.get(1)).startsWith("Removed offline Alluxio worker " + WORKER_3);
     }
