@@ -29,7 +29,7 @@ abstract class ReaperWorld extends EtcdWorld {
     @AfterEach
     void stopAll() throws Exception {
         if (reaper != null) {
-            reaper.close();
+            reaper.closeBetweenCycles();
         }
         slack.close();
     }

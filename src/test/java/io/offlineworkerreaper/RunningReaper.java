@@ -1,14 +1,16 @@
 package io.offlineworkerreaper;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.time.Duration;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.offlineworkerreaper.cycle.CycleScheduler;
 import io.offlineworkerreaper.notify.Announcements;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** The real application (routes, configuration, beans) started against a test cluster, a test etcd and Slack. */
 final class RunningReaper implements AutoCloseable {
@@ -30,7 +32,7 @@ final class RunningReaper implements AutoCloseable {
     /** Settings for fast test cycles; {@code extra} wins over them. */
     static Map<String, String> settings(String etcdUrl, SlackStandIn slack, Map<String, String> extra) {
         Map<String, String> settings = new HashMap<>();
-        settings.put("reaper.check-interval", "300ms");
+        settings.put("reaper.check-interval", "150ms");
         settings.put("reaper.nodes.not-ready-for", "30s");
         settings.put("reaper.etcd.endpoints", etcdUrl);
         settings.put("reaper.etcd.timeout", "1s");
@@ -76,6 +78,25 @@ final class RunningReaper implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        main.stop();
+    }
+
+    /**
+     * The end of a test: no new cycle, the one in flight (if any) ends, then the stop. Camel's shutdown looks at
+     * in-flight exchanges once a second, so stopping mid-cycle costs a second; a test that is about the stop
+     * itself (GracefulShutdownTest, LeaderElectionTest) calls {@link #close()}.
+     */
+    void closeBetweenCycles() throws Exception {
+        CycleScheduler scheduler = context().getRegistry().lookupByNameAndType("cycleScheduler", CycleScheduler.class);
+        if (scheduler != null) {
+            scheduler.stop();
+        }
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> context().getInflightRepository().size() == 0);
+        } catch (ConditionTimeoutException stuck) {
+            // a cycle stuck on a frozen etcd: the shutdown timeout ends it
+        }
         main.stop();
     }
 }

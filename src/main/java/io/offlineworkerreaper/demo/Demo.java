@@ -121,7 +121,7 @@ public final class Demo {
     // node-monitor grace period: the demo shows the reaper waiting for the lease, then acting.
     static final long LEASE_TTL_SECONDS = 5;
     static final Duration DEFAULT_CRASH_AFTER = Duration.ofSeconds(10);
-    static final Duration DRY_RUN_WATCH = Duration.ofSeconds(5);
+    static final Duration DRY_RUN_WATCH = Duration.ofSeconds(3);
 
     private Demo() {
     }
