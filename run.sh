@@ -29,6 +29,9 @@ need java openjdk-17-jdk-headless
 need mvn maven
 need etcd etcd-server
 need openssl openssl   # the etcd TLS tests make their own CA and certificates
+if [ "${1:-}" = "test" ]; then
+  need chromium chromium   # the status page's HTML view is tested in a headless browser
+fi
 
 if [ "${1:-}" = "test" ]; then
   shift

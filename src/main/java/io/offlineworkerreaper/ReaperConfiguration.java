@@ -9,14 +9,19 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.offlineworkerreaper.alluxio.BoundedEtcdConfiguration;
 import io.offlineworkerreaper.alluxio.Registrations;
 import io.offlineworkerreaper.alluxio.RegistryAudit;
+import io.offlineworkerreaper.cycle.Control;
+import io.offlineworkerreaper.cycle.ControlWatch;
 import io.offlineworkerreaper.cycle.CycleScheduler;
 import io.offlineworkerreaper.cycle.CycleSettings;
 import io.offlineworkerreaper.cycle.CycleTracker;
 import io.offlineworkerreaper.cycle.HeartbeatWatch;
 import io.offlineworkerreaper.cycle.Leadership;
 import io.offlineworkerreaper.cycle.NodeWatch;
+import io.offlineworkerreaper.decision.Flapping;
+import io.offlineworkerreaper.decision.HourlyBudget;
 import io.offlineworkerreaper.decision.NodeReadiness;
 import io.offlineworkerreaper.decision.RemediationPlanner;
+import io.offlineworkerreaper.decision.RunMode;
 import io.offlineworkerreaper.decision.SafetyGate;
 import io.offlineworkerreaper.kubernetes.KubernetesAccess;
 import io.offlineworkerreaper.kubernetes.NodeSource;
@@ -34,7 +39,10 @@ import io.offlineworkerreaper.observe.ConnectivityCheck;
 import io.offlineworkerreaper.observe.KubernetesEvents;
 import io.offlineworkerreaper.observe.Outcomes;
 import io.offlineworkerreaper.observe.ReaperMetrics;
+import io.offlineworkerreaper.observe.StatusEndpoint;
+import io.offlineworkerreaper.observe.StatusPage;
 import io.offlineworkerreaper.optin.ClusterActionExecutor;
+import io.offlineworkerreaper.optin.Fence;
 import io.offlineworkerreaper.optin.LocalVolumes;
 import io.offlineworkerreaper.optin.NodeActionPlanner;
 import io.offlineworkerreaper.optin.SparedPods;
@@ -91,7 +99,8 @@ public final class ReaperConfiguration implements CamelConfiguration {
         settings.slack().webhookUrl().ifPresent(slack::setWebhookUrl);
         settings.slack().token().ifPresent(slack::setToken);
 
-        Announcements announcements = new Announcements();
+        Announcements announcements = new Announcements(settings.notifications().repeatAfter(), Clock.systemUTC());
+        RunMode runMode = new RunMode(settings.dryRun());
         SecretMasker masker = SecretMasker.of(settings);
 
         // One Prometheus registry for Camel's metrics and the reaper's: camel-micrometer-prometheus reuses the
@@ -109,9 +118,16 @@ public final class ReaperConfiguration implements CamelConfiguration {
         KubernetesEvents events = new KubernetesEvents(client, settings.kubernetes().events(),
                 settings.leaderElection().enabled() ? settings.leaderElection().podName() : "standalone",
                 Clock.systemUTC(), metrics);
-        AuditLog audit = new AuditLog(settings.auditFile(), settings.dryRun(), masker, announcements,
+        AuditLog audit = new AuditLog(settings.auditFile(), runMode::dryRun, masker, announcements,
                 Clock.systemUTC());
-        registry.bind("outcomes", new Outcomes(audit, metrics, events, cycles, settings.dryRun()));
+        registry.bind("runMode", runMode);
+        Control control = new Control(client, settings.control(), runMode, settings.safety().maxRemovalsPerHour(),
+                announcements, metrics, Clock.systemUTC());
+        registry.bind("control", control);
+        registry.bind("hourlyBudget", new HourlyBudget(settings.safety().maxRemovalsPerHour(), control::remaining,
+                control::nextAllowed));
+        Outcomes outcomes = new Outcomes(audit, metrics, events, cycles, runMode, control::record);
+        registry.bind("outcomes", outcomes);
         registry.bind("connectivity", connectivity(context, client, settings, masker));
         // --check reads only: no leader election (it writes the Lease), no watches
         boolean readOnly = registry.lookupByName(Check.READ_ONLY) != null;
@@ -129,6 +145,16 @@ public final class ReaperConfiguration implements CamelConfiguration {
         NodeReadiness readiness = new NodeReadiness(settings.nodes().notReadyFor(), settings.nodes().selector(),
                 Clock.systemUTC());
         registry.bind("nodeReadiness", readiness);
+        registry.bind("flapping", new Flapping(Clock.systemUTC()));
+        StatusPage status = new StatusPage(readiness, runMode, control, outcomes, Clock.systemUTC());
+        registry.bind("status", status);
+        if (!readOnly) {
+            try {
+                StatusEndpoint.serve(context, status);
+            } catch (Exception e) {
+                throw new IllegalStateException("Cannot serve the status page", e);
+            }
+        }
         CycleScheduler cycleScheduler = new CycleScheduler(FIRST_CYCLE_AFTER, settings.cycle().checkInterval());
         registry.bind("cycleScheduler", cycleScheduler);
         NodeSource nodeSource = new NodeSource(client);
@@ -139,6 +165,7 @@ public final class ReaperConfiguration implements CamelConfiguration {
             addService(context, nodeWatch, "the node watch");
             addService(context, new HeartbeatWatch(etcd::createWatchClient, settings.alluxio().serviceDiscoveryPrefix(),
                     cycleScheduler, WATCH_RETRY, masker), "the heartbeat watch");
+            addService(context, new ControlWatch(client, settings.control(), cycleScheduler), "the control watch");
         }
         registry.bind("safetyGate", new SafetyGate(settings.safety().maxUnhealthy(), settings.safety().cooldown(),
                 settings.safety().maxPodsPerCycle(), Clock.systemUTC()));
@@ -156,12 +183,13 @@ public final class ReaperConfiguration implements CamelConfiguration {
         SparedPods spared = new SparedPods(settings.alluxio().workersNamespace(), settings.alluxio().workersSelector());
         registry.bind("terminatingPods", new TerminatingPods(settings.optIn(), spared, Clock.systemUTC()));
         registry.bind("nodeActionPlanner", new NodeActionPlanner(settings.optIn()));
+        registry.bind("fence", new Fence(settings.fence(), client, context.createProducerTemplate(), masker));
         registry.bind("localVolumes", new LocalVolumes(settings.optIn(), spared, Clock.systemUTC()));
-        Notices notices = new Notices(announcements, masker);
+        Notices notices = new Notices(announcements, masker, runMode);
         registry.bind("notices", notices);
         registry.bind("registryAudit", new RegistryAudit(settings.alluxio().workersNamespace(), settings.alluxio().workersSelectorText(),
                 settings.alluxio().clusterName(), settings.alluxio().auditInterval(), Clock.systemUTC(), notices, metrics));
-        registry.bind("slackMessages", new SlackMessages(settings.dryRun()));
+        registry.bind("slackMessages", new SlackMessages(runMode::dryRun));
         SlackOutbox outbox = new SlackOutbox(new SlackRoute(context), settings.slack().queueSize(),
                 settings.slack().retryFor(), masker, metrics);
         registry.bind("slackOutbox", outbox);

@@ -76,8 +76,9 @@ class CheckTest extends EtcdWorld {
                 "default/alluxio-worker-577545dc9-2q7z7  alluxio-e2e-worker3  Unknown",
                 WORKER_3 + "  expired    REMOVE the pod and " + authorizedKey(CLUSTER, WORKER_3),
                 WORKER_2 + "  alive      none: node Ready",
-                "list nodes (cluster-wide)  yes", "delete pods -n default     yes",
                 "etcd: answers: 3 registration(s)", "RESULT: OK, nothing is wrong (exit 0)");
+        assertThat(columns(result.out())).contains("list nodes (cluster-wide) yes", "delete pods -n default yes",
+                "get configmaps/offline-worker-reaper -n offline-worker-reaper yes read the pause");
         // and nothing changed
         assertThat(registry.read("/")).isEqualTo(before);
         assertThat(client.pods().inAnyNamespace().list().getItems()).hasSize(3);
@@ -123,6 +124,11 @@ class CheckTest extends EtcdWorld {
                 + heartbeatKey(CLUSTER, "worker-99999999-0000-4000-8000-000000000009") + " (Host 10.99.0.1, RpcPort 29999)");
     }
 
+    /** The table with its column padding folded to one space: the widths follow the longest permission. */
+    private static String columns(String out) {
+        return out.replaceAll(" {2,}", " ");
+    }
+
     @Test
     void should_exit_2_naming_each_permission_not_granted() throws Exception {
         Scenario.seedCrash(client, registry);
@@ -131,7 +137,7 @@ class CheckTest extends EtcdWorld {
         Result result = check(Map.of("reaper.detection", "watch"));
 
         assertThat(result.exit()).isEqualTo(2);
-        assertThat(result.out()).contains("watch nodes (cluster-wide)  yes", "delete pods -n default      NO",
+        assertThat(columns(result.out())).contains("watch nodes (cluster-wide) yes", "delete pods -n default NO",
                 "RESULT: 1 problem(s): permission delete pods -n default (exit 2)");
     }
 

@@ -14,6 +14,8 @@ import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.offlineworkerreaper.decision.OptOut;
 import io.offlineworkerreaper.demo.ClusterObjects;
 import io.offlineworkerreaper.optin.NodeActionPlanner;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static io.offlineworkerreaper.Scenario.CLUSTER;
@@ -40,9 +42,30 @@ class NodeActionsRoutesTest extends ReaperWorld {
                 .withConditions(ClusterObjects.readyCondition("True", Instant.now())).endStatus().build());
     }
 
+    /** A power-off service: answers what the test scripts, and records what it was asked. */
+    private SlackStandIn fence;
+
+    @BeforeEach
+    void startFence() throws Exception {
+        fence = new SlackStandIn();
+    }
+
+    @AfterEach
+    void stopFence() {
+        fence.close();
+    }
+
     private static Map<String, String> settings(String action) {
         return Map.of("reaper.node.action", action, "reaper.node.action-after", "1m",
                 "reaper.safety.max-unhealthy", "3");
+    }
+
+    /** As {@link #settings}, with the fence stand-in as reaper.node.fence-uri. */
+    private Map<String, String> fenced(String action, Map<String, String> extra) {
+        Map<String, String> all = new java.util.HashMap<>(settings(action));
+        all.put("reaper.node.fence-uri", fence.webhookUrl() + "?throwExceptionOnFailure=false");
+        all.putAll(extra);
+        return all;
     }
 
     @Test
@@ -82,9 +105,11 @@ class NodeActionsRoutesTest extends ReaperWorld {
         create(client, aReadyNode("alluxio-e2e-worker"), aReadyNode("alluxio-e2e-worker2"),
                 new NodeBuilder(aNotReadyNode(DEAD)).editSpec().withTaints(UNREACHABLE).endSpec().build());
 
-        startReaper(settings("out-of-service-taint"));
+        startReaper(fenced("out-of-service-taint", Map.of()));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> NodeActionPlanner.hasOutOfServiceTaint(node(DEAD)));
+        // proven off first: the fence was asked about that node, with its addresses
+        assertThat(fence.posts()).isNotEmpty().allSatisfy(p -> assertThat(p.body()).contains("\"name\":\"" + DEAD + "\""));
         List<Taint> taints = node(DEAD).getSpec().getTaints();
         assertThat(taints).extracting(Taint::getKey)
                 .containsExactlyInAnyOrder("node.kubernetes.io/unreachable", NodeActionPlanner.OUT_OF_SERVICE);
@@ -111,8 +136,7 @@ class NodeActionsRoutesTest extends ReaperWorld {
         Scenario.seedCrash(client, registry);
         Path audit = Files.createTempFile("audit", ".jsonl");
 
-        startReaper(Map.of("reaper.node.action", "delete", "reaper.node.action-after", "1m",
-                "reaper.audit.file", audit.toString()));
+        startReaper(fenced("delete", Map.of("reaper.audit.file", audit.toString(), "reaper.safety.max-unhealthy", "49%")));
 
         // then the node goes, and only after the worker's pod and key went
         await().atMost(Duration.ofSeconds(20)).until(() -> node(DEAD) == null);
@@ -129,6 +153,45 @@ class NodeActionsRoutesTest extends ReaperWorld {
         // and the Ready nodes stay
         assertThat(node("alluxio-e2e-worker")).isNotNull();
         assertThat(node("alluxio-e2e-worker2")).isNotNull();
+    }
+
+    @Test
+    void should_neither_taint_nor_delete_a_node_the_fence_does_not_prove_off() throws Exception {
+        // given a dead node, and a fence that answers 500
+        create(client, aReadyNode("alluxio-e2e-worker"), aReadyNode("alluxio-e2e-worker2"), aNotReadyNode(DEAD));
+        fence.answerWith(500);
+
+        for (String action : List.of("out-of-service-taint", "delete")) {
+            // when the reaper would taint or delete it
+            startReaper(fenced(action, Map.of()));
+            await().atMost(Duration.ofSeconds(20)).until(() -> fence.posts().size() >= 2);
+            reaper.awaitCycles(2);
+
+            // then the node is untouched, and the operator is told once why
+            assertThat(node(DEAD)).isNotNull();
+            assertThat(NodeActionPlanner.hasOutOfServiceTaint(node(DEAD))).isFalse();
+            await().atMost(Duration.ofSeconds(10)).until(() -> slack.texts().stream()
+                    .anyMatch(t -> t.startsWith("Not going to") && t.contains(DEAD + ": it could not be proven off")));
+            assertThat(slack.texts()).filteredOn(t -> t.startsWith("Not going to")).hasSize(1);
+            assertThat(log()).contains("Node " + DEAD + " NOT fenced", "answered HTTP 500");
+            reaper.closeBetweenCycles();
+            reaper = null;
+            slack.close();
+            slack = new SlackStandIn();
+        }
+    }
+
+    @Test
+    void should_refuse_the_taint_without_a_fence_uri_and_name_the_setting() throws Exception {
+        create(client, aReadyNode("alluxio-e2e-worker"), aReadyNode("alluxio-e2e-worker2"), aNotReadyNode(DEAD));
+
+        startReaper(settings("out-of-service-taint"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.texts().stream().anyMatch(t -> t.startsWith("Not going to")));
+        reaper.awaitCycles(2);
+        assertThat(NodeActionPlanner.hasOutOfServiceTaint(node(DEAD))).isFalse();
+        assertThat(String.join("\n", slack.texts())).contains("reaper.node.fence-uri", "reaper.node.require-fence=false");
+        assertThat(fence.posts()).isEmpty();
     }
 
     @Test

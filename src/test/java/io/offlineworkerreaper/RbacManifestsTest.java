@@ -144,6 +144,8 @@ class RbacManifestsTest extends ReaperWorld {
                 "alluxio-e2e-worker", "10.244.3.60", Map.of("app.kubernetes.io/name", "offline-worker-reaper")))
                 .editStatus().addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build());
         assertThat(workers).isEqualTo("default");
+        // and the shipped ConfigMap, which is also the control ConfigMap (the pause, the hourly window)
+        client.configMaps().resource(Manifests.ofKind(ConfigMap.class).get(0)).create();
         drainRequests();
 
         // when the reaper runs with the shipped settings (only the addresses and timings of this test differ),
@@ -244,7 +246,9 @@ class RbacManifestsTest extends ReaperWorld {
                 "reaper.safety.max-unhealthy", "2"));
         settings.putAll(Map.of("reaper.terminating.enabled", "true", "reaper.local-volumes.enabled", "true",
                 "reaper.local-volumes.clear-finalizers-after", "1s",
-                "reaper.node.action", "out-of-service-taint", "reaper.node.action-after", "1m"));
+                "reaper.node.action", "out-of-service-taint", "reaper.node.action-after", "1m",
+                // the permissions, not the fence, are under test here (FenceRoutesTest)
+                "reaper.node.require-fence", "false"));
         // (a dry-run first: it records the same Events every cycle, which counts them up with a patch)
         settings.put("reaper.dry-run", "true");
         reaper = RunningReaper.start(client, etcd.clientUrl(), slack, settings);

@@ -29,9 +29,9 @@ class RouteFilesTest {
     private static final Path ROUTES = Path.of("routes");
     /** NN-name: the number gives the place in the flow, the name says what is in it. */
     private static final Pattern ORDERED = Pattern.compile("\\d+-([a-z0-9]+(?:-[a-z0-9]+)*)");
-    /** Beans whose methods reach outside the process: the Kubernetes API, Slack, the audit file, Events. */
+    /** Beans whose methods reach outside the process: the Kubernetes API, Slack, the audit file, Events, the fence. */
     private static final Set<String> OUTSIDE = Set.of("nodeSource", "podReaper", "clusterActionExecutor", "outcomes",
-            "slackOutbox");
+            "slackOutbox", "control", "fence");
     /** The steps that hand the exchange to an endpoint: another route, Kubernetes, etcd, Slack. */
     private static final Set<String> CALLS = Set.of("to", "toD", "enrich", "pollEnrich", "wireTap");
     /** Routes that Java calls (SlackOutbox posts through post-to-slack), not another route. */

@@ -26,7 +26,9 @@ public record Remediation(WorkerPod pod, Verdict verdict, List<WorkerMatching.Re
         /** No registration matches the pod while some live heartbeat matches no pod: it may be this one's. */
         UNACCOUNTED_HEARTBEATS,
         /** The configured cluster has no registration at all while worker pods exist: a misconfiguration. */
-        EMPTY_REGISTRY
+        EMPTY_REGISTRY,
+        /** Proven dead, but reaper.safety.max-removals-per-hour is spent: removed once the window allows. */
+        BUDGET_SPENT
     }
 
     public Remediation {

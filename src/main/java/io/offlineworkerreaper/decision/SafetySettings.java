@@ -14,8 +14,10 @@ import io.offlineworkerreaper.settings.Reader;
  * @param maxUnhealthy    more NotReady nodes than this (a count or a percent) and nothing is done
  * @param maxPodsPerCycle at most this many removals (or opt-in actions) in one cycle
  * @param cooldown        how long the breaker stays open once the count is back under the limit
+ * @param maxRemovalsPerHour at most this many removals and opt-in actions in any hour (0: no limit)
  */
-public record SafetySettings(SafetyGate.MaxUnhealthy maxUnhealthy, int maxPodsPerCycle, Duration cooldown) {
+public record SafetySettings(SafetyGate.MaxUnhealthy maxUnhealthy, int maxPodsPerCycle, Duration cooldown,
+                             int maxRemovalsPerHour) {
 
     public static final String MAX_UNHEALTHY = "reaper.safety.max-unhealthy";
     public static final String MAX_PODS_PER_CYCLE = "reaper.safety.max-pods-per-cycle";
@@ -30,7 +32,8 @@ public record SafetySettings(SafetyGate.MaxUnhealthy maxUnhealthy, int maxPodsPe
             throw new InvalidSettingException(MAX_UNHEALTHY, raw,
                     "a count of nodes (e.g. 3) or a percent from 0% to 100% (e.g. 49%)");
         }
-        return new SafetySettings(max, in.integer(MAX_PODS_PER_CYCLE, 1, 10_000), in.duration(COOLDOWN, Duration.ZERO));
+        return new SafetySettings(max, in.integer(MAX_PODS_PER_CYCLE, 1, 10_000), in.duration(COOLDOWN, Duration.ZERO),
+                in.integer(HourlyBudget.MAX_PER_HOUR, 0, 100_000));
     }
 
     public Map<String, String> describe() {
@@ -38,6 +41,7 @@ public record SafetySettings(SafetyGate.MaxUnhealthy maxUnhealthy, int maxPodsPe
         shown.put(MAX_UNHEALTHY, maxUnhealthy.toString());
         shown.put(MAX_PODS_PER_CYCLE, String.valueOf(maxPodsPerCycle));
         shown.put(COOLDOWN, Durations.humanize(cooldown));
+        shown.put(HourlyBudget.MAX_PER_HOUR, maxRemovalsPerHour == 0 ? "0 (no limit)" : String.valueOf(maxRemovalsPerHour));
         return shown;
     }
 }

@@ -3,6 +3,7 @@ package io.offlineworkerreaper.kubernetes;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.offlineworkerreaper.cycle.ControlSettings;
 import io.offlineworkerreaper.cycle.CycleSettings;
 import io.offlineworkerreaper.cycle.LeaderElectionSettings;
 import io.offlineworkerreaper.optin.OptInSettings;
@@ -56,6 +57,11 @@ public final class RequiredAccess {
                 needed.add(new Permission("patch", "", "events", namespace, null, "count a repeated Event"));
             }
         }
+        String control = settings.control().namespace();
+        needed.add(new Permission("get", "", "configmaps", control, settings.control().name(),
+                "read the pause (" + ControlSettings.CONFIGMAP + ")"));
+        needed.add(new Permission("patch", "", "configmaps", control, settings.control().name(),
+                "keep the hourly removal window"));
         LeaderElectionSettings election = settings.leaderElection();
         if (election.enabled()) {
             String namespace = election.namespace().orElse(ownNamespace);

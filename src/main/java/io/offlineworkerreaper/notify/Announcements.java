@@ -1,5 +1,8 @@
 package io.offlineworkerreaper.notify;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -8,13 +11,29 @@ import java.util.Map;
 /**
  * Remembers which conditions were already announced, so that a worker still heartbeating, or a step failing
  * every cycle, is reported once and not every cycle. A condition that was not seen for a whole cycle is
- * forgotten: if it comes back, it is announced again.
+ * forgotten: if it comes back, it is announced again, but not sooner than {@code reaper.notify.repeat-after}
+ * after it was last announced, so that a flapping condition does not repeat itself.
  */
 public final class Announcements {
 
+    public static final String REPEAT_AFTER = "reaper.notify.repeat-after";
+
+    private final Duration repeatAfter;
+    private final Clock clock;
+    private final Map<String, Instant> lastAnnounced = new HashMap<>();
     private final Map<String, Long> lastSeenInCycle = new HashMap<>();
     private final List<String> clearedLastCycle = new ArrayList<>();
     private long cycle;
+
+    /** Announces a condition again as soon as it comes back. */
+    public Announcements() {
+        this(Duration.ZERO, Clock.systemUTC());
+    }
+
+    public Announcements(Duration repeatAfter, Clock clock) {
+        this.repeatAfter = repeatAfter;
+        this.clock = clock;
+    }
 
     /** Called once at the start of every cycle; returns the cycle's number, counting from 1. */
     public synchronized long newCycle() {
@@ -40,9 +59,21 @@ public final class Announcements {
         return cycle;
     }
 
-    /** True the first time a condition is seen (or seen again after a cycle without it); false while it lasts. */
+    /**
+     * True the first time a condition is seen (or seen again after a cycle without it, and at least repeat-after
+     * since it was last announced); false while it lasts.
+     */
     public synchronized boolean firstTime(String condition) {
         Long seen = lastSeenInCycle.put(condition, cycle);
-        return seen == null || seen < cycle - 1;
+        if (seen != null && seen >= cycle - 1) {
+            return false;
+        }
+        Instant now = clock.instant();
+        Instant last = lastAnnounced.get(condition);
+        if (last != null && now.isBefore(last.plus(repeatAfter))) {
+            return false;
+        }
+        lastAnnounced.put(condition, now);
+        return true;
     }
 }

@@ -6,11 +6,15 @@ import java.util.Optional;
 
 import io.offlineworkerreaper.alluxio.Finding;
 import io.offlineworkerreaper.alluxio.RegistryAudit;
+import io.offlineworkerreaper.decision.Flapping;
 import io.offlineworkerreaper.decision.Remediation;
+import io.offlineworkerreaper.decision.RunMode;
 import io.offlineworkerreaper.decision.SafetyGate;
 import io.offlineworkerreaper.kubernetes.PodReaper;
 import io.offlineworkerreaper.kubernetes.WorkerPod;
 import io.offlineworkerreaper.optin.Action;
+import io.offlineworkerreaper.optin.Fence;
+import io.offlineworkerreaper.settings.Durations;
 import io.offlineworkerreaper.settings.SecretMasker;
 import org.apache.camel.Exchange;
 
@@ -27,10 +31,45 @@ public final class Notices {
 
     private final Announcements announcements;
     private final SecretMasker masker;
+    private final RunMode runMode;
 
     public Notices(Announcements announcements, SecretMasker masker) {
+        this(announcements, masker, new RunMode(false));
+    }
+
+    /** {@code runMode} names the "would" of a notice: DRY-RUN, or PAUSED while an operator paused the reaper. */
+    public Notices(Announcements announcements, SecretMasker masker, RunMode runMode) {
         this.announcements = announcements;
         this.masker = masker;
+        this.runMode = runMode;
+    }
+
+    private String would() {
+        return "[" + runMode.label() + "] Would ";
+    }
+
+    /** A node action refused because the node could not be proven off; announced once while it lasts. */
+    public Notice unfenced(Action a, Fence.Result fence) {
+        if (!announcements.firstTime("unfenced:" + a.announcementKey())) {
+            return null;
+        }
+        return Notice.of(Notice.Kind.REFUSED, "Not going to " + a.kind().intent() + " " + a.node()
+                        + ": it could not be proven off", List.of(new Notice.Field("Node", a.node()),
+                        new Notice.Field("Fence", fence.detail())),
+                "The out-of-service taint force-detaches the node's volumes and deleting the Node lets its pods start"
+                        + " elsewhere: done to a node still running, both can corrupt data. Tried again next cycle.");
+    }
+
+    /** The notices of the nodes that started flapping or settled this cycle. */
+    public List<Notice> flapping(List<Flapping.Event> events) {
+        return events.stream().map(e -> e.settled()
+                ? Notice.of(Notice.Kind.RECOVERED, "Node " + e.node() + " settled " + (e.ready() ? "Ready" : "not Ready")
+                        + " after " + e.transitions() + " readiness changes in " + Durations.humanize(e.over()),
+                        List.of(new Notice.Field("Node", e.node())))
+                : Notice.of(Notice.Kind.WARNING, "Node " + e.node() + " is flapping: " + e.transitions()
+                        + " readiness changes in " + Durations.humanize(e.over()), List.of(new Notice.Field("Node",
+                        e.node())), "Its refusals are announced once per " + Announcements.REPEAT_AFTER
+                        + "; a notice follows when it settles.")).toList();
     }
 
     /**
@@ -47,7 +86,7 @@ public final class Notices {
         fields.add(new Notice.Field("Pod deletion", dryRun ? "would be force-deleted" : String.valueOf(podOutcome)));
         fields.add(new Notice.Field("Took", elapsedMillis + " ms"));
         return dryRun
-                ? Notice.of(Notice.Kind.WOULD_REMOVE, "[DRY-RUN] Would remove offline Alluxio worker " + r.workerIdText(), fields)
+                ? Notice.of(Notice.Kind.WOULD_REMOVE, would() + "remove offline Alluxio worker " + r.workerIdText(), fields)
                 : Notice.of(Notice.Kind.REMEDIATED, "Removed offline Alluxio worker " + r.workerIdText(), fields);
     }
 
@@ -63,7 +102,7 @@ public final class Notices {
         fields.add(new Notice.Field("Why", a.detail()));
         fields.add(new Notice.Field("Result", dryRun ? "dry-run: nothing changed" : outcome));
         Notice.Kind kind = dryRun ? Notice.Kind.WOULD_REMOVE : a.kind().isRevert() ? Notice.Kind.RECOVERED : Notice.Kind.REMEDIATED;
-        String title = (dryRun ? "[DRY-RUN] Would " : "Done: ") + a.kind().intent() + ": " + a.target();
+        String title = (dryRun ? would() : "Done: ") + a.kind().intent() + ": " + a.target();
         return Notice.of(kind, title, fields);
     }
 
@@ -75,7 +114,7 @@ public final class Notices {
             return notices.isEmpty() ? null : notices.get(0);
         }
         boolean dryRun = notices.get(0).kind() == Notice.Kind.WOULD_REMOVE;
-        return Notice.merge(notices.get(0).kind(), (dryRun ? "[DRY-RUN] Would take " : "Took ") + notices.size()
+        return Notice.merge(notices.get(0).kind(), (dryRun ? would() + "take " : "Took ") + notices.size()
                 + " actions on NotReady nodes", notices);
     }
 
@@ -93,7 +132,7 @@ public final class Notices {
         }
         boolean dryRun = removals.get(0).kind() == Notice.Kind.WOULD_REMOVE;
         return Notice.merge(removals.get(0).kind(), dryRun
-                ? "[DRY-RUN] Would remove " + removals.size() + " offline Alluxio workers"
+                ? would() + "remove " + removals.size() + " offline Alluxio workers"
                 : "Removed " + removals.size() + " offline Alluxio workers", removals);
     }
 
@@ -110,6 +149,8 @@ public final class Notices {
                     + ": it has no registration while live heartbeats match no worker pod";
             case EMPTY_REGISTRY -> "Not removing pod " + r.pod().qualifiedName()
                     + ": the configured Alluxio cluster has no registration at all";
+            case BUDGET_SPENT -> "Not removing Alluxio worker " + r.workerIdText()
+                    + " yet: the hourly removal budget is spent";
             case REMOVE -> throw new IllegalArgumentException("a removal is not a refusal");
         };
         List<Notice.Field> fields = new ArrayList<>(podFields(r));

@@ -2,6 +2,7 @@ package io.offlineworkerreaper.notify;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import com.slack.api.model.Message;
 import com.slack.api.model.block.ContextBlock;
@@ -24,9 +25,9 @@ public final class SlackMessages {
     private static final int MAX_FIELDS = 10;
     private static final int MAX_HEADER = 150;
 
-    private final boolean dryRun;
+    private final BooleanSupplier dryRun;
 
-    public SlackMessages(boolean dryRun) {
+    public SlackMessages(BooleanSupplier dryRun) {
         this.dryRun = dryRun;
     }
 
@@ -50,7 +51,7 @@ public final class SlackMessages {
             blocks.add(SectionBlock.builder().text(markdown(note)).build());
         }
         blocks.add(ContextBlock.builder().elements(List.of(markdown("offline-worker-reaper · "
-                + notice.kind().name().toLowerCase().replace('_', '-') + (dryRun ? " · dry-run" : "")))).build());
+                + notice.kind().name().toLowerCase().replace('_', '-') + (dryRun.getAsBoolean() ? " · dry-run" : "")))).build());
         Message message = new Message();
         message.setText(notice.text());
         message.setBlocks(blocks);

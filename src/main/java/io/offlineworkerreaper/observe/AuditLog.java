@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -30,12 +31,12 @@ public final class AuditLog {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Optional<Path> file;
-    private final boolean dryRun;
+    private final BooleanSupplier dryRun;
     private final SecretMasker masker;
     private final Announcements announcements;
     private final Clock clock;
 
-    public AuditLog(Optional<Path> file, boolean dryRun, SecretMasker masker, Announcements announcements,
+    public AuditLog(Optional<Path> file, BooleanSupplier dryRun, SecretMasker masker, Announcements announcements,
                     Clock clock) {
         this.file = file;
         this.dryRun = dryRun;
@@ -46,6 +47,7 @@ public final class AuditLog {
 
     /** A worker removed (or, in dry-run, that would be: once while it lasts, not every cycle). */
     public void removed(Remediation r, PodReaper.Outcome podOutcome) {
+        boolean dryRun = this.dryRun.getAsBoolean();
         if (dryRun && !announcements.firstTime("audit-would-remove:" + r.announcementKey())) {
             return;
         }
@@ -69,12 +71,20 @@ public final class AuditLog {
 
     /** An opt-in action (stuck pod, node, local volume): done, or in dry-run what would be done (once). */
     public void acted(Action a, String outcome) {
+        boolean dryRun = this.dryRun.getAsBoolean();
         if (dryRun && !announcements.firstTime("audit-would-act:" + a.announcementKey())) {
             return;
         }
         ObjectNode line = line((dryRun ? "would-" : "") + a.kind().label(), null);
         line.put("node", a.node()).put("target", a.target()).put("reason", a.detail());
         write(line.put("result", dryRun ? "dry-run: nothing changed" : outcome));
+    }
+
+    /** A node action refused: the node could not be proven off (the fence). */
+    public void unfenced(Action a, String detail) {
+        ObjectNode line = line("refused-" + a.kind().label(), null);
+        line.put("node", a.node()).put("target", a.target()).put("reason", a.detail());
+        write(line.put("result", "not fenced: " + masker.mask(detail)));
     }
 
     /** The safety breaker changed state. */
@@ -95,7 +105,7 @@ public final class AuditLog {
                     .put("pod", r.pod().name()).put("pod_ip", r.pod().ip()).put("worker_id", r.workerId());
             line.putPOJO("keys", r.keys());
         }
-        return line.put("dry_run", dryRun);
+        return line.put("dry_run", dryRun.getAsBoolean());
     }
 
     private synchronized void write(ObjectNode line) {

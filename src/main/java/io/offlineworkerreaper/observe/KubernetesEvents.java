@@ -84,6 +84,11 @@ public final class KubernetesEvents {
         record(nodeRef(a.node()), a.kind().reason(dryRun), message);
     }
 
+    void unfenced(Action a, String detail) {
+        record(nodeRef(a.node()), "NodeActionRefused", "Not going to " + a.kind().intent()
+                + ": the node could not be proven off: " + detail);
+    }
+
     void breakerOpen(SafetyGate.Admission admission) {
         String message = "Not remediating: " + admission.reason();
         admission.notReady().forEach(node -> record(nodeRef(node), REFUSED, message));

@@ -36,6 +36,8 @@ public final class ReaperMetrics {
     private final AtomicInteger notReadyNodes = new AtomicInteger();
     private final AtomicInteger breakerOpen = new AtomicInteger();
     private final AtomicInteger leader = new AtomicInteger();
+    private final AtomicInteger paused = new AtomicInteger();
+    private final AtomicInteger removalsLeft = new AtomicInteger(-1);
     private final AtomicLong lastSuccessMillis = new AtomicLong();
     private final Timer cycleDuration;
     private final java.util.Map<Finding.Kind, AtomicInteger> findings = new java.util.EnumMap<>(Finding.Kind.class);
@@ -49,6 +51,11 @@ public final class ReaperMetrics {
                 .description("1 while the safety breaker holds remediation (open or cooling down)").register(registry);
         Gauge.builder("reaper.leader", leader, AtomicInteger::get)
                 .description("1 while this replica is the one that remediates").register(registry);
+        Gauge.builder("reaper.paused", paused, AtomicInteger::get)
+                .description("1 while the control ConfigMap pauses every destructive step").register(registry);
+        Gauge.builder("reaper.removals.left.this.hour", removalsLeft, AtomicInteger::get)
+                .description("Removals and actions reaper.safety.max-removals-per-hour still allows (-1: no limit)")
+                .register(registry);
         Gauge.builder("reaper.last.successful.cycle.timestamp", lastSuccessMillis, ms -> ms.get() / 1000.0)
                 .baseUnit("seconds").description("Unix time at which the last cycle without a failure ended")
                 .register(registry);
@@ -91,6 +98,21 @@ public final class ReaperMetrics {
 
     void refused() {
         remediations("refused").increment();
+    }
+
+    /** {@code reaper_actions_total{result="refused_unfenced"}}: a node action refused, the node not proven off. */
+    void unfenced() {
+        Counter.builder("reaper.actions").tag("action", "fence").tag("result", "refused_unfenced")
+                .description("Opt-in remediations (stuck pods, node actions, local volumes) by action and result")
+                .register(registry).increment();
+    }
+
+    public void paused(boolean isPaused) {
+        paused.set(isPaused ? 1 : 0);
+    }
+
+    public void removalsLeft(int left) {
+        removalsLeft.set(left == Integer.MAX_VALUE ? -1 : left);
     }
 
     /** A failed step: one failed remediation when it was about a worker, and an error by what was called. */

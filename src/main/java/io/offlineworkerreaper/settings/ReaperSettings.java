@@ -9,13 +9,16 @@ import java.util.function.Function;
 
 import io.offlineworkerreaper.alluxio.AlluxioSettings;
 import io.offlineworkerreaper.alluxio.EtcdSettings;
+import io.offlineworkerreaper.cycle.ControlSettings;
 import io.offlineworkerreaper.cycle.CycleSettings;
 import io.offlineworkerreaper.cycle.LeaderElectionSettings;
 import io.offlineworkerreaper.cycle.RetrySettings;
 import io.offlineworkerreaper.decision.NodeSettings;
 import io.offlineworkerreaper.decision.SafetySettings;
 import io.offlineworkerreaper.kubernetes.KubernetesSettings;
+import io.offlineworkerreaper.notify.NotifySettings;
 import io.offlineworkerreaper.notify.SlackSettings;
+import io.offlineworkerreaper.optin.FenceSettings;
 import io.offlineworkerreaper.optin.OptInSettings;
 
 /**
@@ -35,6 +38,9 @@ import io.offlineworkerreaper.optin.OptInSettings;
  * @param slack          where notices go besides the log (notify)
  * @param leaderElection leader election among replicas (cycle)
  * @param optIn          the opt-in remediations: stuck Terminating pods, node actions, local volumes (optin)
+ * @param fence          the proof a node is off before the out-of-service taint or its deletion (optin)
+ * @param control        the ConfigMap that pauses the reaper and keeps the hourly window (cycle)
+ * @param notifications  how often the same condition may be announced (notify)
  */
 public record ReaperSettings(
         CycleSettings cycle,
@@ -48,7 +54,10 @@ public record ReaperSettings(
         Optional<Path> auditFile,
         SlackSettings slack,
         LeaderElectionSettings leaderElection,
-        OptInSettings optIn) {
+        OptInSettings optIn,
+        FenceSettings fence,
+        ControlSettings control,
+        NotifySettings notifications) {
 
     public static final String DRY_RUN = "reaper.dry-run";
     public static final String AUDIT_FILE = "reaper.audit.file";
@@ -68,7 +77,10 @@ public record ReaperSettings(
                 in.writableFile(AUDIT_FILE),
                 SlackSettings.from(in),
                 LeaderElectionSettings.from(in, Optional.ofNullable(System.getenv("HOSTNAME"))),
-                OptInSettings.from(in));
+                OptInSettings.from(in),
+                FenceSettings.from(in),
+                ControlSettings.from(in),
+                NotifySettings.from(in));
     }
 
     /** The environment variable that overrides a key: {@code reaper.check-interval} -> {@code REAPER_CHECK_INTERVAL}. */
@@ -91,6 +103,9 @@ public record ReaperSettings(
         shown.putAll(slack.describe());
         shown.putAll(leaderElection.describe());
         shown.putAll(optIn.describe());
+        shown.putAll(fence.describe());
+        shown.putAll(control.describe());
+        shown.putAll(notifications.describe());
         return shown;
     }
 }

@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
 
-/** Replaces every configured secret (Slack token and webhook URL, etcd password) by {@code ****}. */
+/**
+ * Replaces every configured secret (Slack token and webhook URL, etcd password, the user info of the fence URI)
+ * by {@code ****}.
+ */
 public final class SecretMasker {
 
     private final List<String> secrets;
@@ -17,8 +20,17 @@ public final class SecretMasker {
 
     public static SecretMasker of(ReaperSettings settings) {
         return new SecretMasker(Stream.of(settings.slack().webhookUrl(), settings.slack().token(),
-                        settings.etcd().security().password())
+                        settings.etcd().security().password(), settings.fence().uri().map(SecretMasker::userInfo))
                 .flatMap(java.util.Optional::stream).toList());
+    }
+
+    /** The user:password of a URI, if it has one. */
+    private static String userInfo(String uri) {
+        try {
+            return new java.net.URI(uri).getRawUserInfo();
+        } catch (java.net.URISyntaxException e) {
+            return null;
+        }
     }
 
     public String mask(String text) {

@@ -1,9 +1,7 @@
 package io.offlineworkerreaper.alluxio;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +15,7 @@ import io.offlineworkerreaper.notify.Notice;
 import io.offlineworkerreaper.notify.Notices;
 import io.offlineworkerreaper.observe.ReaperMetrics;
 import io.offlineworkerreaper.settings.SecretMasker;
+import io.offlineworkerreaper.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static io.offlineworkerreaper.alluxio.WorkerMatchingTest.DEAD;
@@ -171,30 +170,4 @@ class RegistryAuditTest {
     }
 
     /** A clock the test moves. */
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }

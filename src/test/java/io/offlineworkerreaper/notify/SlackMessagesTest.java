@@ -31,7 +31,7 @@ class SlackMessagesTest {
     private final Notices notices = new Notices(new Announcements(), new SecretMasker(List.of()));
 
     private static JsonNode render(Notice notice, boolean dryRun) throws Exception {
-        return new ObjectMapper().readTree(new Gson().toJson(new SlackMessages(dryRun).message(notice)));
+        return new ObjectMapper().readTree(new Gson().toJson(new SlackMessages(() -> dryRun).message(notice)));
     }
 
     private static List<String> types(JsonNode message) {

@@ -45,7 +45,7 @@ class AuditLogTest {
     private final Announcements announcements = new Announcements();
 
     private AuditLog audit(Path file, boolean dryRun) {
-        return new AuditLog(Optional.ofNullable(file), dryRun, new SecretMasker(List.of("s3cr3t-token")),
+        return new AuditLog(Optional.ofNullable(file), () -> dryRun, new SecretMasker(List.of("s3cr3t-token")),
                 announcements, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
