@@ -104,6 +104,25 @@ class OperatorControlsRoutesTest extends ReaperWorld {
     }
 
     @Test
+    void should_pause_at_once_in_watch_mode_though_the_next_cycle_is_a_minute_away() throws Exception {
+        // given watch mode with a 60 s safety-net interval, after its first cycle
+        create(client, Scenario.aReadyNode("alluxio-e2e-worker"));
+        controlConfigMap(Map.of());
+        startReaper(Map.of("reaper.detection", "watch", "reaper.check-interval", "60s"));
+        reaper.awaitFirstCycleEnded();
+
+        // when an operator pauses it
+        long paused = System.nanoTime();
+        controlConfigMap(Map.of(Pause.PAUSED, "incident 4711"));
+
+        // then the watch starts a cycle, which reads the pause, long before the interval
+        await().atMost(Duration.ofSeconds(5)).until(() -> metric("reaper.paused") == 1);
+        System.out.println("watch mode: annotate -> paused: " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - paused)
+                + " ms with check-interval 60s");
+        await().atMost(Duration.ofSeconds(5)).until(() -> slack.texts().stream().anyMatch(t -> t.startsWith("Paused: incident 4711")));
+    }
+
+    @Test
     void should_refuse_once_the_hourly_budget_is_spent_even_after_a_restart_and_resume_when_the_window_allows()
             throws Exception {
         // given two dead nodes with a dead worker each, and a budget of one removal an hour
@@ -152,7 +171,8 @@ class OperatorControlsRoutesTest extends ReaperWorld {
         // given worker3's node flapping between Ready and Unknown every second, its worker heartbeating
         Scenario.seedCrash(client);
         registry.registerLiveWorker(CLUSTER, WORKER_3, "10.244.4.5", 60);
-        startReaper(Map.of("reaper.nodes.not-ready-for", "0s"));
+        // cycles every 400 ms: each flap (one a second) is seen, at a third of the cycles of the default 150 ms
+        startReaper(Map.of("reaper.nodes.not-ready-for", "0s", "reaper.check-interval", "400ms"));
         long start = System.nanoTime();
         int flaps = 0;
         while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20)) {
