@@ -1,38 +1,21 @@
 package io.offlineworkerreaper.decision;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.offlineworkerreaper.demo.ClusterObjects;
 import io.offlineworkerreaper.kubernetes.WorkerPod;
+import io.offlineworkerreaper.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SafetyGateTest {
 
-    private Instant now = Instant.parse("2025-03-05T10:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-03-05T10:00:00Z"));
 
     private static List<Node> nodes(int ready, int notReady) {
         List<Node> nodes = new ArrayList<>();
@@ -63,11 +46,11 @@ class SafetyGateTest {
         SafetyGate.Admission cleared = gate.admit(nodes(5, 1));
         assertThat(cleared.state()).isEqualTo(SafetyGate.State.COOLING_DOWN);
         assertThat(cleared.allowed()).isFalse();
-        assertThat(cleared.resumeAt()).isEqualTo(now.plus(Duration.ofMinutes(5)));
+        assertThat(cleared.resumeAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
 
-        now = now.plus(Duration.ofMinutes(4));
+        clock.advance(Duration.ofMinutes(4));
         assertThat(gate.admit(nodes(5, 1)).allowed()).isFalse();
-        now = now.plus(Duration.ofMinutes(1));
+        clock.advance(Duration.ofMinutes(1));
         SafetyGate.Admission resumed = gate.admit(nodes(5, 1));
         assertThat(resumed.allowed()).isTrue();
         assertThat(resumed.changed()).isTrue();
