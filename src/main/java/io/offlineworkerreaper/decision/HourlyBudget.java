@@ -1,7 +1,6 @@
 package io.offlineworkerreaper.decision;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -32,32 +31,19 @@ public final class HourlyBudget {
     }
 
     public List<Remediation> limit(List<Remediation> plans) {
-        int left = remaining.getAsInt();
-        List<Remediation> kept = new ArrayList<>();
-        for (Remediation plan : plans) {
-            if (plan.isRemoval() && left-- <= 0) {
-                String why = MAX_PER_HOUR + "=" + limit + " is spent (" + limit + " removals and actions in the last"
-                        + " hour); the next one is allowed at " + nextAllowed.get();
-                LOG.warn("Not removing {} yet: {}", plan.pod().qualifiedName(), why);
-                kept.add(Remediation.refusal(plan.pod(), Remediation.Verdict.BUDGET_SPENT, plan.workers(), why));
-            } else {
-                kept.add(plan);
-            }
-        }
-        return kept;
+        return Cap.keep(plans, Remediation::isRemoval, remaining.getAsInt(), plan -> {
+            String why = MAX_PER_HOUR + "=" + limit + " is spent (" + limit + " removals and actions in the last"
+                    + " hour); the next one is allowed at " + nextAllowed.get();
+            LOG.warn("Not removing {} yet: {}", plan.pod().qualifiedName(), why);
+            return Remediation.refusal(plan.pod(), Remediation.Verdict.BUDGET_SPENT, plan.workers(), why);
+        });
     }
 
     public List<Action> limitActions(List<Action> actions) {
-        int left = remaining.getAsInt();
-        List<Action> kept = new ArrayList<>();
-        for (Action action : actions) {
-            if (!action.kind().isRevert() && left-- <= 0) {
-                LOG.warn("Deferring '{}': {}={} is spent; the next one is allowed at {}", action, MAX_PER_HOUR, limit,
-                        nextAllowed.get());
-            } else {
-                kept.add(action);
-            }
-        }
-        return kept;
+        return Cap.keep(actions, action -> !action.kind().isRevert(), remaining.getAsInt(), action -> {
+            LOG.warn("Deferring '{}': {}={} is spent; the next one is allowed at {}", action, MAX_PER_HOUR, limit,
+                    nextAllowed.get());
+            return null;
+        });
     }
 }

@@ -19,10 +19,6 @@ public final class RunMode {
         return dryRunSetting || pause.active();
     }
 
-    public boolean paused() {
-        return pause.active();
-    }
-
     public Pause pause() {
         return pause;
     }

@@ -124,19 +124,13 @@ public final class SafetyGate {
         return cap(actions, action -> !action.kind().isRevert(), action -> "'" + action + "'");
     }
 
-    /** The one cap: keeps what does not count, and the first max-pods-per-cycle items that do. */
+    /** The per-cycle cap: what is beyond max-pods-per-cycle waits for a later cycle. */
     private <T> List<T> cap(List<T> items, Predicate<T> counts, Function<T, String> name) {
-        List<T> kept = new ArrayList<>();
-        int counted = 0;
-        for (T item : items) {
-            if (counts.test(item) && counted++ >= maxRemovalsPerCycle) {
-                LOG.warn("Deferring {} to a later cycle: reaper.safety.max-pods-per-cycle={} reached",
-                        name.apply(item), maxRemovalsPerCycle);
-                continue;
-            }
-            kept.add(item);
-        }
-        return kept;
+        return Cap.keep(items, counts, maxRemovalsPerCycle, item -> {
+            LOG.warn("Deferring {} to a later cycle: reaper.safety.max-pods-per-cycle={} reached",
+                    name.apply(item), maxRemovalsPerCycle);
+            return null;
+        });
     }
 
     /** {@code reaper.safety.max-unhealthy}: a count of nodes, or a percent of the nodes considered. */

@@ -75,16 +75,13 @@ public final class AuditLog {
         if (dryRun && !announcements.firstTime("audit-would-act:" + a.announcementKey())) {
             return;
         }
-        ObjectNode line = line((dryRun ? "would-" : "") + a.kind().label(), null);
-        line.put("node", a.node()).put("target", a.target()).put("reason", a.detail());
-        write(line.put("result", dryRun ? "dry-run: nothing changed" : outcome));
+        write(actionLine((dryRun ? "would-" : "") + a.kind().label(), a)
+                .put("result", dryRun ? "dry-run: nothing changed" : outcome));
     }
 
     /** A node action refused: the node could not be proven off (the fence). */
     public void unfenced(Action a, String detail) {
-        ObjectNode line = line("refused-" + a.kind().label(), null);
-        line.put("node", a.node()).put("target", a.target()).put("reason", a.detail());
-        write(line.put("result", "not fenced: " + masker.mask(detail)));
+        write(actionLine("refused-" + a.kind().label(), a).put("result", "not fenced: " + masker.mask(detail)));
     }
 
     /** The safety breaker changed state. */
@@ -95,6 +92,10 @@ public final class AuditLog {
         ObjectNode line = line(admission.state() == SafetyGate.State.TRIPPED ? "breaker-open" : "breaker-closed", null);
         line.putPOJO("not_ready_nodes", admission.notReady());
         write(line.put("result", admission.reason()));
+    }
+
+    private ObjectNode actionLine(String action, Action a) {
+        return line(action, null).put("node", a.node()).put("target", a.target()).put("reason", a.detail());
     }
 
     private ObjectNode line(String action, Remediation r) {

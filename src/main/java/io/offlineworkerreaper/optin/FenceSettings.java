@@ -40,11 +40,19 @@ public record FenceSettings(Optional<String> uri, boolean required, Duration tim
 
     /** The URI as it may be printed: any user info (a credential) masked. */
     public static String shown(String uri) {
+        return userInfo(uri).map(info -> uri.replace(info, "****")).orElse(uri.replaceAll("//[^/@]*@", "//****@"));
+    }
+
+    /** The credential in the fence URI (its user info), for the secret masker. */
+    public Optional<String> credential() {
+        return uri.flatMap(FenceSettings::userInfo);
+    }
+
+    private static Optional<String> userInfo(String uri) {
         try {
-            URI parsed = new URI(uri);
-            return parsed.getRawUserInfo() == null ? uri : uri.replace(parsed.getRawUserInfo(), "****");
+            return Optional.ofNullable(new URI(uri).getRawUserInfo());
         } catch (java.net.URISyntaxException e) {
-            return uri.replaceAll("//[^/@]*@", "//****@");
+            return Optional.empty();
         }
     }
 

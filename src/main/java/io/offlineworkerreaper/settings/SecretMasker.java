@@ -20,17 +20,8 @@ public final class SecretMasker {
 
     public static SecretMasker of(ReaperSettings settings) {
         return new SecretMasker(Stream.of(settings.slack().webhookUrl(), settings.slack().token(),
-                        settings.etcd().security().password(), settings.fence().uri().map(SecretMasker::userInfo))
+                        settings.etcd().security().password(), settings.fence().credential())
                 .flatMap(java.util.Optional::stream).toList());
-    }
-
-    /** The user:password of a URI, if it has one. */
-    private static String userInfo(String uri) {
-        try {
-            return new java.net.URI(uri).getRawUserInfo();
-        } catch (java.net.URISyntaxException e) {
-            return null;
-        }
     }
 
     public String mask(String text) {
