@@ -32,7 +32,11 @@ import io.offlineworkerreaper.notify.Notice;
 import io.offlineworkerreaper.notify.Notices;
 import io.offlineworkerreaper.notify.RouteCall;
 import io.offlineworkerreaper.notify.SlackMessages;
-import io.offlineworkerreaper.notify.SlackOutbox;
+import io.offlineworkerreaper.notify.AlertmanagerAlerts;
+import io.offlineworkerreaper.notify.Destinations;
+import io.offlineworkerreaper.notify.NotifySettings;
+import io.offlineworkerreaper.notify.Outbox;
+import io.offlineworkerreaper.notify.WebhookMessages;
 import io.offlineworkerreaper.observe.AuditLog;
 import io.offlineworkerreaper.observe.Check;
 import io.offlineworkerreaper.observe.ConnectivityCheck;
@@ -190,10 +194,32 @@ public final class ReaperConfiguration implements CamelConfiguration {
         registry.bind("registryAudit", new RegistryAudit(settings.alluxio().workersNamespace(), settings.alluxio().workersSelectorText(),
                 settings.alluxio().clusterName(), settings.alluxio().auditInterval(), Clock.systemUTC(), notices, metrics));
         registry.bind("slackMessages", new SlackMessages(runMode::dryRun));
-        SlackOutbox outbox = new SlackOutbox(new SlackRoute(context), settings.slack().queueSize(),
-                settings.slack().retryFor(), masker, metrics);
-        registry.bind("slackOutbox", outbox);
-        closeOnShutdown(context, outbox);
+        Destinations destinations = destinations(context, settings, announcements, masker, metrics);
+        registry.bind("destinations", destinations);
+        closeOnShutdown(context, destinations);
+    }
+
+    /** Slack, Alertmanager and the webhook, those configured, each fed through an outbox of its own. */
+    private static Destinations destinations(CamelContext context, ReaperSettings settings,
+                                             Announcements announcements, SecretMasker masker, ReaperMetrics metrics) {
+        NotifySettings notify = settings.notifications();
+        Destinations destinations = new Destinations();
+        if (settings.slack().enabled()) {
+            destinations.add(Outbox.ofNotices("Slack", new PostThrough<>(context, "direct:post-to-slack"),
+                    notify.queueSize(), notify.retryFor(), masker, metrics));
+        }
+        // bound whether configured or not: the routes that use them start either way
+        AlertmanagerAlerts alerts = new AlertmanagerAlerts(notify.alertmanager().orElse(null), announcements,
+                Clock.systemUTC(), notify.resendEvery());
+        context.getRegistry().bind("alertmanagerAlerts", alerts);
+        context.getRegistry().bind("webhookMessages", new WebhookMessages(notify.webhook().orElse(null)));
+        notify.alertmanager().ifPresent(target -> destinations.addAlertmanager(new Outbox<AlertmanagerAlerts.Post>("Alertmanager",
+                    new PostThrough<>(context, "direct:post-to-alertmanager"), notify.queueSize(), notify.retryFor(),
+                    masker, metrics, AlertmanagerAlerts.Post::text, (post, note) -> post), alerts));
+        notify.webhook().ifPresent(target -> destinations.add(Outbox.ofNotices("webhook",
+                new PostThrough<>(context, "direct:post-to-webhook"), notify.queueSize(), notify.retryFor(), masker,
+                metrics)));
+        return destinations;
     }
 
     /** Readiness: one cheap call to the API server (a node list of one) and one to etcd (a read of one key). */
@@ -210,17 +236,17 @@ public final class ReaperConfiguration implements CamelConfiguration {
         return new ConnectivityCheck(api, etcd, masker);
     }
 
-    /** Posts through the post-to-slack route and reports its failure, whatever camel-slack did with it. */
-    static final class SlackRoute implements SlackOutbox.Sender {
+    /** Posts through a post-to-... route and reports its failure, whatever the component did with it. */
+    static final class PostThrough<T> implements Outbox.Sender<T> {
         private final RouteCall post;
 
-        SlackRoute(CamelContext context) {
-            this.post = new RouteCall(context, "direct:post-to-slack");
+        PostThrough(CamelContext context, String route) {
+            this.post = new RouteCall(context, route);
         }
 
         @Override
-        public void send(Notice notice) throws Exception {
-            post.call(e -> e.getIn().setBody(notice));
+        public void send(T message) throws Exception {
+            post.call(e -> e.getIn().setBody(message));
         }
     }
 

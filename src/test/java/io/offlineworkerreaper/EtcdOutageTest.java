@@ -28,7 +28,7 @@ class EtcdOutageTest {
     @Test
     void should_keep_the_pod_while_etcd_is_down_and_finish_once_it_is_back() throws Exception {
         try (EtcdServer etcd = EtcdServer.start(Files.createTempDirectory("reaper-outage-etcd"));
-             SlackStandIn slack = new SlackStandIn()) {
+             HttpStandIn slack = new HttpStandIn()) {
             // given the seed crash, and then etcd going down
             try (AlluxioRegistry registry = new AlluxioRegistry(etcd.clientUrl())) {
                 Scenario.seedCrash(client, registry);
@@ -65,7 +65,7 @@ class EtcdOutageTest {
     void should_keep_the_pod_when_deleting_the_workers_key_fails_and_finish_on_a_later_cycle() throws Exception {
         try (EtcdServer etcd = EtcdServer.start(Files.createTempDirectory("reaper-delete-fails-etcd"));
              AlluxioRegistry registry = new AlluxioRegistry(etcd.clientUrl());
-             SlackStandIn slack = new SlackStandIn()) {
+             HttpStandIn slack = new HttpStandIn()) {
             // given the seed crash, and an etcd that answers reads but fails every delete
             Scenario.seedCrash(client, registry);
             AtomicBoolean deletesFail = new AtomicBoolean(true);
@@ -99,7 +99,7 @@ class EtcdOutageTest {
     @Test
     void should_bound_cycles_when_etcd_hangs_and_finish_once_it_answers_again() throws Exception {
         try (EtcdServer etcd = EtcdServer.start(Files.createTempDirectory("reaper-hung-etcd"));
-             SlackStandIn slack = new SlackStandIn()) {
+             HttpStandIn slack = new HttpStandIn()) {
             // given the seed crash, and an etcd that accepts connections but answers nothing (SIGSTOP)
             try (AlluxioRegistry registry = new AlluxioRegistry(etcd.clientUrl())) {
                 Scenario.seedCrash(client, registry);

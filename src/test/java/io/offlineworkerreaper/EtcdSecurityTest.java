@@ -62,7 +62,7 @@ class EtcdSecurityTest {
     @Test
     void should_remediate_with_etcd_credentials_and_never_show_the_password() throws Exception {
         try (EtcdServer etcd = EtcdServer.start(dir.resolve("etcd"));
-             SlackStandIn slack = new SlackStandIn()) {
+             HttpStandIn slack = new HttpStandIn()) {
             // given the seed crash in an etcd that requires authentication
             Scenario.seedCrash(client);
             try (AlluxioRegistry open = new AlluxioRegistry(etcd.clientUrl())) {
@@ -101,7 +101,7 @@ class EtcdSecurityTest {
         Certificates certs = Certificates.create(dir.resolve("pki"));
         try (EtcdServer etcd = EtcdServer.start(dir.resolve("etcd"),
                 new EtcdServer.Tls(certs.serverCert, certs.serverKey, certs.ca));
-             SlackStandIn slack = new SlackStandIn()) {
+             HttpStandIn slack = new HttpStandIn()) {
             EtcdSecurity tls = new EtcdSecurity(Optional.empty(), Optional.empty(),
                     Optional.of(certs.ca), Optional.of(certs.clientCert), Optional.of(certs.clientKey));
             Scenario.seedCrash(client);

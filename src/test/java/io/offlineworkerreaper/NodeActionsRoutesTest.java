@@ -43,11 +43,11 @@ class NodeActionsRoutesTest extends ReaperWorld {
     }
 
     /** A power-off service: answers what the test scripts, and records what it was asked. */
-    private SlackStandIn fence;
+    private HttpStandIn fence;
 
     @BeforeEach
     void startFence() throws Exception {
-        fence = new SlackStandIn();
+        fence = new HttpStandIn();
     }
 
     @AfterEach
@@ -177,7 +177,7 @@ class NodeActionsRoutesTest extends ReaperWorld {
             reaper.closeBetweenCycles();
             reaper = null;
             slack.close();
-            slack = new SlackStandIn();
+            slack = new HttpStandIn();
         }
     }
 

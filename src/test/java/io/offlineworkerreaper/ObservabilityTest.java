@@ -45,7 +45,7 @@ class ObservabilityTest extends ReaperWorld {
                         && !registry.exists(authorizedKey(CLUSTER, WORKER_3)));
         reaper.awaitCycles(1);
         await().atMost(Duration.ofSeconds(10)).until(() ->
-                management.sample("reaper_slack_notices_total{result=\"delivered\"}").orElse(0) == 1);
+                management.sample("reaper_notices_total{destination=\"slack\",result=\"delivered\"}").orElse(0) == 1);
 
         // then the scrape says what happened
         String scrape = management.get("/observe/metrics").body();

@@ -65,7 +65,7 @@ class ReaperRoutesTest extends ReaperWorld {
         // and Slack heard about it once, with what an operator needs to check it
         await().atMost(Duration.ofSeconds(5)).until(() -> !slack.posts().isEmpty());
         assertThat(slack.posts()).hasSize(1);
-        assertThat(slack.posts().get(0).path()).isEqualTo(SlackStandIn.WEBHOOK_PATH);
+        assertThat(slack.posts().get(0).path()).isEqualTo(HttpStandIn.WEBHOOK_PATH);
         assertThat(slack.texts().get(0)).contains("Removed offline Alluxio worker " + WORKER_3,
                 "alluxio-e2e-worker3", "default/alluxio-worker-577545dc9-2q7z7", "10.244.4.5",
                 authorizedKey(CLUSTER, WORKER_3), "force-deleted");
@@ -191,7 +191,7 @@ class ReaperRoutesTest extends ReaperWorld {
         // then chat.postMessage got the notice for that channel, and the token never shows in it
         await().atMost(Duration.ofSeconds(20)).until(() -> slack.posts().stream()
                 .anyMatch(p -> p.path().equals("/api/chat.postMessage")));
-        SlackStandIn.Post post = slack.posts().stream()
+        HttpStandIn.Post post = slack.posts().stream()
                 .filter(p -> p.path().equals("/api/chat.postMessage")).findFirst().orElseThrow();
         assertThat(java.net.URLDecoder.decode(post.body(), java.nio.charset.StandardCharsets.UTF_8))
                 .contains("#alluxio-ops", "Removed offline Alluxio worker " + WORKER_3, "\"type\":\"header\"",

@@ -16,13 +16,13 @@ import org.junit.jupiter.api.BeforeEach;
 abstract class ReaperWorld extends EtcdWorld {
 
     KubernetesClient client;
-    SlackStandIn slack;
+    HttpStandIn slack;
     RunningReaper reaper;
     private int logMark;
 
     @BeforeEach
     void startSlack() throws Exception {
-        slack = new SlackStandIn();
+        slack = new HttpStandIn();
         logMark = TestLog.text().length();
     }
 

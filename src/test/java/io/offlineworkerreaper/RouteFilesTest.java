@@ -31,11 +31,12 @@ class RouteFilesTest {
     private static final Pattern ORDERED = Pattern.compile("\\d+-([a-z0-9]+(?:-[a-z0-9]+)*)");
     /** Beans whose methods reach outside the process: the Kubernetes API, Slack, the audit file, Events, the fence. */
     private static final Set<String> OUTSIDE = Set.of("nodeSource", "podReaper", "clusterActionExecutor", "outcomes",
-            "slackOutbox", "control", "fence");
+            "destinations", "control", "fence");
     /** The steps that hand the exchange to an endpoint: another route, Kubernetes, etcd, Slack. */
     private static final Set<String> CALLS = Set.of("to", "toD", "enrich", "pollEnrich", "wireTap");
-    /** Routes that Java calls (SlackOutbox posts through post-to-slack), not another route. */
-    private static final Set<String> CALLED_FROM_JAVA = Set.of("direct:post-to-slack");
+    /** Routes that Java calls (each destination's outbox posts through its route), not another route. */
+    private static final Set<String> CALLED_FROM_JAVA = Set.of("direct:post-to-slack", "direct:post-to-alertmanager",
+            "direct:post-to-webhook");
 
     record Step(Path file, String kind, Object definition) {
         Map<?, ?> map() {

@@ -22,7 +22,7 @@ final class RunningReaper implements AutoCloseable {
     }
 
     /** The application started with {@link #settings}. */
-    static RunningReaper start(KubernetesClient client, String etcdUrl, SlackStandIn slack, Map<String, String> extra)
+    static RunningReaper start(KubernetesClient client, String etcdUrl, HttpStandIn slack, Map<String, String> extra)
             throws Exception {
         Main main = Reaper.create(settings(etcdUrl, slack, extra), client);
         main.start();
@@ -30,7 +30,7 @@ final class RunningReaper implements AutoCloseable {
     }
 
     /** Settings for fast test cycles; {@code extra} wins over them. */
-    static Map<String, String> settings(String etcdUrl, SlackStandIn slack, Map<String, String> extra) {
+    static Map<String, String> settings(String etcdUrl, HttpStandIn slack, Map<String, String> extra) {
         Map<String, String> settings = new HashMap<>();
         settings.put("reaper.check-interval", "150ms");
         settings.put("reaper.nodes.not-ready-for", "30s");

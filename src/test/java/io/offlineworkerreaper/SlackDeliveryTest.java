@@ -94,7 +94,7 @@ class SlackDeliveryTest extends ReaperWorld {
     @Test
     void should_retry_a_failed_post_until_slack_takes_it() throws Exception {
         // given Slack answering 500 once, then 200
-        slack.script(new SlackStandIn.Answer(500, Map.of()));
+        slack.script(new HttpStandIn.Answer(500, Map.of()));
         Scenario.seedCrash(client, registry);
 
         // when the reaper remediates
@@ -111,7 +111,7 @@ class SlackDeliveryTest extends ReaperWorld {
     @Test
     void should_wait_as_long_as_slack_asks_on_429() throws Exception {
         // given Slack rate-limiting the first post with Retry-After: 3
-        slack.script(new SlackStandIn.Answer(429, Map.of("Retry-After", "3")));
+        slack.script(new HttpStandIn.Answer(429, Map.of("Retry-After", "3")));
         Scenario.seedCrash(client, registry);
 
         // when the reaper remediates

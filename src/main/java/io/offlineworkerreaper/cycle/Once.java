@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
-import io.offlineworkerreaper.notify.SlackOutbox;
+import io.offlineworkerreaper.notify.Destinations;
 import io.offlineworkerreaper.settings.Durations;
 import io.offlineworkerreaper.settings.InvalidSettingException;
 import org.apache.camel.main.Main;
@@ -23,7 +23,7 @@ public final class Once {
     public static final int REFUSED = 4;
     /** Longest a single cycle may take: every call in it is bounded by the API and etcd timeouts. */
     private static final Duration CYCLE_LIMIT = Duration.ofMinutes(10);
-    private static final Duration SLACK_LIMIT = Duration.ofMinutes(2);
+    private static final Duration DELIVERY_LIMIT = Duration.ofMinutes(2);
     private static final Logger LOG = LoggerFactory.getLogger(Once.class);
 
     private Once() {
@@ -52,10 +52,11 @@ public final class Once {
                 LOG.error("--once: the cycle did not end within {}", Durations.humanize(CYCLE_LIMIT));
                 return FAILED;
             }
-            SlackOutbox outbox = main.getCamelContext().getRegistry().lookupByNameAndType("slackOutbox",
-                    SlackOutbox.class);
-            if (!outbox.awaitIdle(SLACK_LIMIT)) {
-                LOG.error("--once: Slack notices still undelivered after {}", Durations.humanize(SLACK_LIMIT));
+            Destinations destinations = main.getCamelContext().getRegistry().lookupByNameAndType("destinations",
+                    Destinations.class);
+            if (!destinations.awaitIdle(DELIVERY_LIMIT)) {
+                LOG.error("--once: notices still undelivered ({}) after {}", destinations.names(),
+                        Durations.humanize(DELIVERY_LIMIT));
             }
             LOG.info("--once: cycle ended: {}", result);
             return switch (result) {

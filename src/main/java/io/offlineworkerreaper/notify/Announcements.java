@@ -60,6 +60,18 @@ public final class Announcements {
     }
 
     /**
+     * Whether a condition is kept here and still lasts: false once it was not seen for a whole cycle (an alert
+     * raised for it is then resolved). Empty for a condition never announced here (the breaker, a finding: they
+     * end with a RECOVERED notice of their own).
+     */
+    public synchronized java.util.Optional<Boolean> lasting(String condition) {
+        if (!lastAnnounced.containsKey(condition)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(lastSeenInCycle.containsKey(condition));
+    }
+
+    /**
      * True the first time a condition is seen (or seen again after a cycle without it, and at least repeat-after
      * since it was last announced); false while it lasts.
      */

@@ -13,8 +13,11 @@ import java.util.Locale;
  * @param title    one line
  * @param sections one list of fields per subject (a worker, the cluster)
  * @param notes    sentences that follow the fields
+ * @param condition what a lasting condition is called ({@link Announcements}: a refusal, a failure, the breaker),
+ *                  so that an alert raised for it can be resolved when it ends; for a RECOVERED notice, the
+ *                  condition it ends; null for an event (a removal)
  */
-public record Notice(Kind kind, String title, List<List<Field>> sections, List<String> notes) {
+public record Notice(Kind kind, String title, List<List<Field>> sections, List<String> notes, String condition) {
 
     public enum Kind { REMEDIATED, WOULD_REMOVE, REFUSED, FAILED, RECOVERED, WARNING }
 
@@ -25,6 +28,41 @@ public record Notice(Kind kind, String title, List<List<Field>> sections, List<S
     public Notice {
         sections = sections.stream().map(List::copyOf).toList();
         notes = List.copyOf(notes);
+    }
+
+    public Notice(Kind kind, String title, List<List<Field>> sections, List<String> notes) {
+        this(kind, title, sections, notes, null);
+    }
+
+    /** The same notice about a lasting condition (see {@code condition}). */
+    public Notice about(String lastingCondition) {
+        return new Notice(kind, title, sections, notes, lastingCondition);
+    }
+
+    /** The same notice with one more note. */
+    public Notice withNote(String note) {
+        List<String> more = new ArrayList<>(notes);
+        more.add(note);
+        return new Notice(kind, title, sections, more, condition);
+    }
+
+    /**
+     * How urgent it is, for Alertmanager and the webhook: critical for a failed step and the open breaker,
+     * warning for a refusal or a warning, info for a removal, a dry-run's "would" and a recovery.
+     */
+    public String severity() {
+        return switch (kind) {
+            case FAILED -> "critical";
+            case REFUSED -> Notices.BREAKER.equals(condition) ? "critical" : "warning";
+            case WARNING -> "warning";
+            case REMEDIATED, WOULD_REMOVE, RECOVERED -> "info";
+        };
+    }
+
+    /** The value of the first field with this label, if any (for the node, pod and worker of an alert). */
+    public java.util.Optional<String> field(String label) {
+        return sections.stream().flatMap(List::stream).filter(f -> f.label().equals(label)).map(Field::value)
+                .findFirst();
     }
 
     public static Notice of(Kind kind, String title, List<Field> fields, String... notes) {

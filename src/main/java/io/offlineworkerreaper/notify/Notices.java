@@ -26,6 +26,10 @@ import org.apache.camel.Exchange;
 public final class Notices {
 
     private static final String FAILED = "failed:";
+    /** The conditions that are not kept by {@link Announcements}: they end with a RECOVERED notice about them. */
+    public static final String BREAKER = "breaker";
+    public static final String FINDING = "finding:";
+    public static final String FLAPPING = "flapping:";
     /** Subjects listed in one finding's notice; the log has them all. */
     private static final int MAX_DETAILS = 10;
 
@@ -50,14 +54,16 @@ public final class Notices {
 
     /** A node action refused because the node could not be proven off; announced once while it lasts. */
     public Notice unfenced(Action a, Fence.Result fence) {
-        if (!announcements.firstTime("unfenced:" + a.announcementKey())) {
+        String condition = "unfenced:" + a.announcementKey();
+        if (!announcements.firstTime(condition)) {
             return null;
         }
         return Notice.of(Notice.Kind.REFUSED, "Not going to " + a.kind().intent() + " " + a.node()
                         + ": it could not be proven off", List.of(new Notice.Field("Node", a.node()),
                         new Notice.Field("Fence", fence.detail())),
                 "The out-of-service taint force-detaches the node's volumes and deleting the Node lets its pods start"
-                        + " elsewhere: done to a node still running, both can corrupt data. Tried again next cycle.");
+                        + " elsewhere: done to a node still running, both can corrupt data. Tried again next cycle.")
+                .about(condition);
     }
 
     /** The notices of the nodes that started flapping or settled this cycle. */
@@ -66,10 +72,11 @@ public final class Notices {
                 ? Notice.of(Notice.Kind.RECOVERED, "Node " + e.node() + " settled " + (e.ready() ? "Ready" : "not Ready")
                         + " after " + e.transitions() + " readiness changes in " + Durations.humanize(e.over()),
                         List.of(new Notice.Field("Node", e.node())))
+                        .about(FLAPPING + e.node())
                 : Notice.of(Notice.Kind.WARNING, "Node " + e.node() + " is flapping: " + e.transitions()
                         + " readiness changes in " + Durations.humanize(e.over()), List.of(new Notice.Field("Node",
                         e.node())), "Its refusals are announced once per " + Announcements.REPEAT_AFTER
-                        + "; a notice follows when it settles.")).toList();
+                        + "; a notice follows when it settles.").about(FLAPPING + e.node())).toList();
     }
 
     /**
@@ -155,7 +162,7 @@ public final class Notices {
         };
         List<Notice.Field> fields = new ArrayList<>(podFields(r));
         fields.add(new Notice.Field("Phase", r.pod().phase()));
-        return Notice.of(Notice.Kind.REFUSED, why, fields, r.detail());
+        return Notice.of(Notice.Kind.REFUSED, why, fields, r.detail()).about(r.announcementKey());
     }
 
     /** A misconfiguration or registry problem found by {@link RegistryAudit}, with the setting and the fix. */
@@ -166,13 +173,15 @@ public final class Notices {
         if (f.details().size() > MAX_DETAILS) {
             fields.add(new Notice.Field("Found", "and " + (f.details().size() - MAX_DETAILS) + " more (see the log)"));
         }
-        return Notice.of(Notice.Kind.WARNING, masker.mask(f.summary()), fields, "fix: " + masker.mask(f.fix()));
+        return Notice.of(Notice.Kind.WARNING, masker.mask(f.summary()), fields, "fix: " + masker.mask(f.fix()))
+                .about(FINDING + f.identity());
     }
 
     /** A finding announced earlier that the last look no longer had. */
     public Notice findingCleared(Finding f) {
         return Notice.of(Notice.Kind.RECOVERED, "Cleared: " + masker.mask(f.summary()),
-                List.of(new Notice.Field("Setting", f.setting())), "the last look at the registry no longer found it");
+                List.of(new Notice.Field("Setting", f.setting())), "the last look at the registry no longer found it")
+                .about(FINDING + f.identity());
     }
 
     private static List<Notice.Field> podFields(Remediation r) {
@@ -192,7 +201,7 @@ public final class Notices {
         }
         Notice.Field counts = new Notice.Field("Nodes not Ready",
                 a.notReady().size() + " of " + a.total() + " nodes are not Ready (limit: " + a.limit() + ")");
-        return switch (a.state()) {
+        return (switch (a.state()) {
             case TRIPPED -> Notice.of(Notice.Kind.REFUSED, "Safety breaker open: remediating nothing",
                     List.of(counts, new Notice.Field("Not Ready", String.join(", ", a.notReady()))),
                     "so many nodes at once looks like a network partition or an API-server problem, not dead"
@@ -202,7 +211,7 @@ public final class Notices {
                     "remediation resumes after the cooldown, at " + a.resumeAt() + " (reaper.safety.cooldown)");
             case CLOSED -> Notice.of(Notice.Kind.RECOVERED, "Remediation resumed: the safety breaker is closed",
                     List.of(counts));
-        };
+        }).about(BREAKER);
     }
 
     /** Failures announced earlier that did not happen during the whole last cycle, or null when none. */
@@ -228,14 +237,15 @@ public final class Notices {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String route = Optional.ofNullable(exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class)).orElse("?");
         String error = cause == null ? "unknown error" : rootMessage(cause);
-        if (!announcements.firstTime(FAILED + route + ":" + (cause == null ? "" : cause.getClass().getName()))) {
+        String condition = FAILED + route + ":" + (cause == null ? "" : cause.getClass().getName());
+        if (!announcements.firstTime(condition)) {
             return null;
         }
         Object body = exchange.getIn().getBody();
         List<Notice.Field> fields = body instanceof Remediation r ? podFields(r) : List.of();
         return Notice.of(Notice.Kind.FAILED, "Remediation step " + route + " failed: " + masker.mask(error), fields,
                 "nothing further was deleted for it in this cycle; the next cycle retries from scratch",
-                advice(route, error));
+                advice(route, error)).about(condition);
     }
 
     private static String advice(String route, String error) {

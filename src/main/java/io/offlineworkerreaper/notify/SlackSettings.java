@@ -1,24 +1,20 @@
 package io.offlineworkerreaper.notify;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import io.offlineworkerreaper.settings.Durations;
 import io.offlineworkerreaper.settings.InvalidSettingException;
 import io.offlineworkerreaper.settings.Reader;
 
-/** Where notices go besides the log. Secrets are held here and never printed. */
+/** Slack, where notices go besides the log. Secrets are held here and never printed. */
 public record SlackSettings(Optional<String> webhookUrl, Optional<String> token, String channel,
-                            Optional<String> serverUrl, int queueSize, Duration retryFor) {
+                            Optional<String> serverUrl) {
 
     public static final String WEBHOOK_URL = "reaper.slack.webhook-url";
     public static final String TOKEN = "reaper.slack.token";
     public static final String CHANNEL = "reaper.slack.channel";
     public static final String SERVER_URL = "reaper.slack.server-url";
-    public static final String QUEUE_SIZE = "reaper.slack.queue-size";
-    public static final String RETRY_FOR = "reaper.slack.retry-for";
 
     public static SlackSettings from(Reader in) {
         Optional<String> webhook = in.optionalUrl(WEBHOOK_URL, true);
@@ -33,8 +29,7 @@ public record SlackSettings(Optional<String> webhookUrl, Optional<String> token,
             throw new InvalidSettingException(CHANNEL, "''",
                     "a channel such as #alluxio-ops when " + TOKEN + " is set");
         }
-        return new SlackSettings(webhook, token, channel, server, in.integer(QUEUE_SIZE, 1, 100_000),
-                in.duration(RETRY_FOR, Duration.ZERO));
+        return new SlackSettings(webhook, token, channel, server);
     }
 
     public boolean enabled() {
@@ -47,8 +42,6 @@ public record SlackSettings(Optional<String> webhookUrl, Optional<String> token,
         shown.put(TOKEN, token.map(t -> "****").orElse("(not set)"));
         shown.put(CHANNEL, channel.isBlank() ? "(not set)" : channel);
         shown.put(SERVER_URL, serverUrl.orElse("(Slack)"));
-        shown.put(QUEUE_SIZE, String.valueOf(queueSize));
-        shown.put(RETRY_FOR, Durations.humanize(retryFor));
         return shown;
     }
 

@@ -21,7 +21,8 @@ import io.offlineworkerreaper.optin.Action;
  * <li>{@code reaper_breaker_open}: 1 while the safety breaker holds remediation (open or cooling down)</li>
  * <li>{@code reaper_cycle_duration_seconds}: histogram of cycle wall time</li>
  * <li>{@code reaper_call_errors_total{target}}: failed calls to etcd or the Kubernetes API, after retries</li>
- * <li>{@code reaper_slack_notices_total{result}}: delivered, undelivered, dropped</li>
+ * <li>{@code reaper_notices_total{destination,result}}: notices for slack, alertmanager, webhook: delivered,
+ * undelivered, dropped</li>
  * <li>{@code reaper_last_successful_cycle_timestamp_seconds}: end of the last cycle without a failure</li>
  * <li>{@code reaper_leader}: 1 while this replica remediates (always 1 without leader election)</li>
  * <li>{@code reaper_actions_total{action,result}}: opt-in remediations, done or would_do</li>
@@ -75,9 +76,6 @@ public final class ReaperMetrics {
         }
         for (String target : new String[] {"etcd", "kubernetes"}) {
             callErrors(target);
-        }
-        for (String result : new String[] {"delivered", "undelivered", "dropped"}) {
-            slack(result);
         }
     }
 
@@ -147,16 +145,17 @@ public final class ReaperMetrics {
         }
     }
 
-    public void slackDelivered() {
-        slack("delivered").increment();
+    /**
+     * {@code reaper_notices_total{destination, result}} for one destination (slack, alertmanager, webhook): its
+     * three results registered at 0 at once, so that rate() and alerts work from the start.
+     */
+    public Delivery delivery(String destination) {
+        return new Delivery(notices(destination, "delivered"), notices(destination, "undelivered"),
+                notices(destination, "dropped"));
     }
 
-    public void slackUndelivered() {
-        slack("undelivered").increment();
-    }
-
-    public void slackDropped() {
-        slack("dropped").increment();
+    /** The three counters of one notification destination. */
+    public record Delivery(Counter delivered, Counter undelivered, Counter dropped) {
     }
 
     /** What a failure was a call to: etcd, kubernetes, or null when neither (a bug, a bad value). */
@@ -190,8 +189,8 @@ public final class ReaperMetrics {
                 .description("Calls to etcd or the Kubernetes API that failed after retries").register(registry);
     }
 
-    private Counter slack(String result) {
-        return Counter.builder("reaper.slack.notices").tag("result", result)
-                .description("Notices for Slack by result").register(registry);
+    private Counter notices(String destination, String result) {
+        return Counter.builder("reaper.notices").tag("destination", destination).tag("result", result)
+                .description("Notices by destination and result").register(registry);
     }
 }

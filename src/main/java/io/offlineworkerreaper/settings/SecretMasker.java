@@ -6,7 +6,8 @@ import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
- * Replaces every configured secret (Slack token and webhook URL, etcd password, the user info of the fence URI)
+ * Replaces every configured secret (Slack token and webhook URL, etcd password, the user info of the fence URI
+ * and the Alertmanager URL, the generic webhook URL)
  * by {@code ****}.
  */
 public final class SecretMasker {
@@ -19,9 +20,9 @@ public final class SecretMasker {
     }
 
     public static SecretMasker of(ReaperSettings settings) {
-        return new SecretMasker(Stream.of(settings.slack().webhookUrl(), settings.slack().token(),
+        return new SecretMasker(Stream.concat(Stream.of(settings.slack().webhookUrl(), settings.slack().token(),
                         settings.etcd().security().password(), settings.fence().credential())
-                .flatMap(java.util.Optional::stream).toList());
+                .flatMap(java.util.Optional::stream), settings.notifications().secrets().stream()).toList());
     }
 
     public String mask(String text) {

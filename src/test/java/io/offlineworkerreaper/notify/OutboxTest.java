@@ -14,13 +14,13 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-class SlackOutboxTest {
+class OutboxTest {
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final ReaperMetrics metrics = new ReaperMetrics(meters, Clock.systemUTC());
 
     private double count(String result) {
-        return meters.get("reaper.slack.notices").tag("result", result).counter().count();
+        return meters.get("reaper.notices").tag("destination", "slack").tag("result", result).counter().count();
     }
 
     private static Notice notice(String title) {
@@ -33,7 +33,7 @@ class SlackOutboxTest {
         AtomicBoolean slackUp = new AtomicBoolean(false);
         List<Notice> delivered = new CopyOnWriteArrayList<>();
         List<String> attempts = new CopyOnWriteArrayList<>();
-        try (SlackOutbox outbox = new SlackOutbox(n -> {
+        try (Outbox<Notice> outbox = Outbox.ofNotices("Slack", n -> {
             attempts.add(n.title());
             if (!slackUp.get()) {
                 throw new java.io.IOException("connection refused");
@@ -65,7 +65,7 @@ class SlackOutboxTest {
     @Test
     void should_give_up_on_a_notice_slack_refuses_and_go_on_with_the_next() throws Exception {
         List<String> attempts = new CopyOnWriteArrayList<>();
-        try (SlackOutbox outbox = new SlackOutbox(n -> {
+        try (Outbox<Notice> outbox = Outbox.ofNotices("Slack", n -> {
             attempts.add(n.title());
             if (n.title().equals("bad")) {
                 throw new IllegalStateException("Error POSTing to Slack API: WebhookResponse(code=400, message=, "

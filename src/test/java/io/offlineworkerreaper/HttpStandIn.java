@@ -13,11 +13,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.sun.net.httpserver.HttpServer;
 
-/** A local HTTP server standing in for Slack: it records every POST and answers like Slack does. */
-final class SlackStandIn implements AutoCloseable {
+/**
+ * A local HTTP server standing in for an HTTP peer (Slack, Alertmanager, a webhook gateway): it records every
+ * POST and answers like Slack does (which Alertmanager and a gateway take too: only the status matters to them).
+ */
+final class HttpStandIn implements AutoCloseable {
 
-    /** One request Slack received, and when. */
-    record Post(String path, String body, long nanoTime, int status) {
+    /** One request the peer received, and when; {@code authorization} is its Authorization header, if any. */
+    record Post(String path, String body, long nanoTime, int status, String authorization) {
     }
 
     /** A scripted answer: status and extra headers. */
@@ -32,7 +35,7 @@ final class SlackStandIn implements AutoCloseable {
     private volatile int status = 200;
     private final Queue<Answer> script = new ConcurrentLinkedQueue<>();
 
-    SlackStandIn() throws IOException {
+    HttpStandIn() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             String body;
@@ -47,7 +50,8 @@ final class SlackStandIn implements AutoCloseable {
                 scripted.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
             }
             int answered = scripted != null ? scripted.status() : status;
-            posts.add(new Post(exchange.getRequestURI().getPath(), body, System.nanoTime(), answered));
+            posts.add(new Post(exchange.getRequestURI().getPath(), body, System.nanoTime(), answered,
+                    exchange.getRequestHeaders().getFirst("Authorization")));
             exchange.sendResponseHeaders(answered, answer.length);
             exchange.getResponseBody().write(answer);
             exchange.close();
