@@ -31,6 +31,9 @@ need etcd etcd-server
 need openssl openssl   # the etcd TLS tests make their own CA and certificates
 if [ "${1:-}" = "test" ]; then
   need chromium chromium   # the status page's HTML view is tested in a headless browser
+  # kubectl kustomize renders the manifests under test (on the machine image; apt has it where Kubernetes' or
+  # Google Cloud's apt repository is configured, otherwise: https://kubernetes.io/docs/tasks/tools/)
+  need kubectl kubectl
 fi
 
 if [ "${1:-}" = "test" ]; then

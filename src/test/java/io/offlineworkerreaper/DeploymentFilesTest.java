@@ -40,11 +40,8 @@ class DeploymentFilesTest {
         return p;
     }
 
-    private static String projectVersion() throws IOException {
-        Matcher m = Pattern.compile("<artifactId>offline-worker-reaper</artifactId>\\s*<version>([^<]+)</version>")
-                .matcher(Files.readString(Path.of("pom.xml")));
-        assertThat(m.find()).isTrue();
-        return m.group(1).replace("-SNAPSHOT", "");
+    private static String projectVersion() {
+        return Manifests.projectVersion();
     }
 
     private static Deployment deployment() {

@@ -79,6 +79,50 @@ final class Manifests {
         return shipped;
     }
 
+    /** The project's version, as pom.xml has it, without -SNAPSHOT. */
+    static String projectVersion() {
+        try {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                    "<artifactId>offline-worker-reaper</artifactId>\\s*<version>([^<]+)</version>")
+                    .matcher(Files.readString(Path.of("pom.xml")));
+            if (!m.find()) {
+                throw new AssertionError("pom.xml has no project version");
+            }
+            return m.group(1).replace("-SNAPSHOT", "");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every object of a multi-document YAML stream (helm template, kubectl kustomize). */
+    static List<HasMetadata> objects(String yamlStream) {
+        List<HasMetadata> objects = new java.util.ArrayList<>();
+        for (String document : yamlStream.split("(?m)^---\\s*$")) {
+            if (document.lines().anyMatch(l -> l.startsWith("kind:"))) {
+                objects.add(KUBERNETES.unmarshal(document));
+            }
+        }
+        return objects;
+    }
+
+    /** {@code kubectl kustomize <dir>}: kubectl is on the machine image (run.sh test installs it where not). */
+    static String kustomize(Path dir) {
+        try {
+            Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new AssertionError("kubectl kustomize " + dir + " failed: " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new AssertionError("kubectl is not installed: install it (./run.sh test does, from Kubernetes'"
+                    + " Debian repository or dl.k8s.io) to test the kustomize manifests: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** Environment variable -> setting key, for every key in config/application.properties. */
     static Map<String, String> settingsByEnvironmentVariable() {
         Properties shipped = defaults();

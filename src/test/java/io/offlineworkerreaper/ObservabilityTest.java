@@ -1,8 +1,13 @@
 package io.offlineworkerreaper;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -63,6 +68,19 @@ class ObservabilityTest extends ReaperWorld {
         assertThat(lastSuccess).isBetween(started.getEpochSecond() - 1.0, Instant.now().getEpochSecond() + 1.0);
         // and Camel's own route metrics are on the same page
         assertThat(scrape).contains("routeId=\"delete-worker-pod\"");
+        // and every metric an alert (PrometheusRule) or a Grafana panel names is in this scrape, from the start
+        java.util.Set<String> named = new java.util.TreeSet<>();
+        for (Path file : List.of(Path.of("deploy", "components", "prometheusrule", "prometheusrule.yaml"),
+                Path.of("deploy", "grafana", "offline-worker-reaper.json"))) {
+            Matcher m = Pattern.compile("\\breaper_[a-z_]+").matcher(Files.readString(file));
+            while (m.find()) {
+                named.add(m.group());
+            }
+        }
+        assertThat(named).contains("reaper_leader", "reaper_breaker_open", "reaper_notices_total", "reaper_refusals_total",
+                "reaper_cycle_duration_seconds_bucket", "reaper_actions_total");
+        assertThat(named).allSatisfy(metric -> assertThat(scrape).as("a series of %s", metric)
+                .containsPattern("(?m)^" + metric + "[{ ]"));
         // and the reaper is live and ready
         assertThat(management.get("/observe/health/live").status()).isEqualTo(200);
         Management.Answer ready = management.get("/observe/health/ready");

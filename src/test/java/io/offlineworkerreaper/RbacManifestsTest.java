@@ -171,8 +171,12 @@ class RbacManifestsTest extends ReaperWorld {
         reaper = null;
 
         // then every request was allowed by the shipped RBAC, and every verb it grants was used
+        Set<Access> made = drainRequests();
         List<Grant> grants = grants(Manifests.applied(), reaperNamespace, account.getMetadata().getName());
-        verify(drainRequests(), grants, grants);
+        verify(made, grants, grants);
+        // and the Helm chart's default rendering grants the same (HelmChartTest: the same objects and settings)
+        List<Grant> chart = grants(HelmChart.render(Map.of()), reaperNamespace, account.getMetadata().getName());
+        verify(made, chart, chart);
     }
 
     @Test
@@ -275,6 +279,14 @@ class RbacManifestsTest extends ReaperWorld {
 
         // then the shipped RBAC plus the opt-in files allow every request, and each opt-in verb was used
         verify(made, grants(all, reaperNamespace, sa), grants(optional, reaperNamespace, sa));
+        // and so does the Helm chart with every feature switched on by its setting
+        List<HasMetadata> chartAll = HelmChart.render(HelmChart.ALL_FEATURES);
+        Set<String> base = new java.util.HashSet<>(HelmChart.render(Map.of()).stream()
+                .map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList());
+        List<HasMetadata> chartOptional = chartAll.stream()
+                .filter(o -> !base.contains(o.getKind() + "/" + o.getMetadata().getName())).toList();
+        assertThat(chartOptional).hasSize(6);
+        verify(made, grants(chartAll, reaperNamespace, sa), grants(chartOptional, reaperNamespace, sa));
     }
 
     private static void verify(Set<Access> made, List<Grant> allowed, List<Grant> mustBeUsed) {

@@ -89,7 +89,7 @@ public final class Outcomes {
     /** A worker left alone, and why. */
     public void refused(Remediation r) {
         audit.refused(r);
-        metrics.refused();
+        metrics.refused(r.verdict());
         events.refused(r);
     }
 

@@ -11,12 +11,15 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.offlineworkerreaper.alluxio.Finding;
+import io.offlineworkerreaper.decision.Remediation;
 import io.offlineworkerreaper.optin.Action;
 
 /**
  * The reaper's own Prometheus metrics, next to Camel's, under {@code /observe/metrics}:
  * <ul>
  * <li>{@code reaper_remediations_total{result}}: removed, would_remove (dry-run), refused, failed</li>
+ * <li>{@code reaper_refusals_total{reason}}: still_heartbeating, ambiguous, unaccounted_heartbeats,
+ * empty_registry, budget_spent</li>
  * <li>{@code reaper_not_ready_nodes}: nodes NotReady in the last cycle (among those considered)</li>
  * <li>{@code reaper_breaker_open}: 1 while the safety breaker holds remediation (open or cooling down)</li>
  * <li>{@code reaper_cycle_duration_seconds}: histogram of cycle wall time</li>
@@ -74,6 +77,15 @@ public final class ReaperMetrics {
             Gauge.builder("reaper.findings", count, AtomicInteger::get).tag("finding", kind.label())
                     .description("Subjects of each registry finding at the last look (0: none)").register(registry);
         }
+        for (Action.Kind kind : Action.Kind.values()) {
+            actions(kind.label(), "done");
+            actions(kind.label(), "would_do");
+        }
+        for (Remediation.Verdict reason : Remediation.Verdict.values()) {
+            if (reason != Remediation.Verdict.REMOVE) {
+                refusals(reason);
+            }
+        }
         for (String target : new String[] {"etcd", "kubernetes"}) {
             callErrors(target);
         }
@@ -89,20 +101,29 @@ public final class ReaperMetrics {
 
     /** {@code reaper_actions_total{action, result}}: the opt-in remediations, done or would_do (dry-run). */
     void acted(Action.Kind kind, boolean dryRun) {
-        Counter.builder("reaper.actions").tag("action", kind.label()).tag("result", dryRun ? "would_do" : "done")
-                .description("Opt-in remediations (stuck pods, node actions, local volumes) by action and result")
-                .register(registry).increment();
+        actions(kind.label(), dryRun ? "would_do" : "done").increment();
     }
 
-    void refused() {
+    private Counter actions(String action, String result) {
+        return Counter.builder("reaper.actions").tag("action", action).tag("result", result)
+                .description("Opt-in remediations (stuck pods, node actions, local volumes) by action and result")
+                .register(registry);
+    }
+
+    /** A worker left alone: {@code reaper_remediations_total{result="refused"}} and {@code reaper_refusals_total{reason}}. */
+    void refused(Remediation.Verdict reason) {
         remediations("refused").increment();
+        refusals(reason).increment();
+    }
+
+    private Counter refusals(Remediation.Verdict reason) {
+        return Counter.builder("reaper.refusals").tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT))
+                .description("Workers left alone, by the reason").register(registry);
     }
 
     /** {@code reaper_actions_total{result="refused_unfenced"}}: a node action refused, the node not proven off. */
     void unfenced() {
-        Counter.builder("reaper.actions").tag("action", "fence").tag("result", "refused_unfenced")
-                .description("Opt-in remediations (stuck pods, node actions, local volumes) by action and result")
-                .register(registry).increment();
+        actions("fence", "refused_unfenced").increment();
     }
 
     public void paused(boolean isPaused) {
