@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.offlineworkerreaper.alluxio.BoundedEtcdConfiguration;
 import io.offlineworkerreaper.alluxio.Registrations;
 import io.offlineworkerreaper.alluxio.RegistryAudit;
+import io.offlineworkerreaper.alluxio.RegistryKeys;
 import io.offlineworkerreaper.cycle.Control;
 import io.offlineworkerreaper.cycle.ControlWatch;
 import io.offlineworkerreaper.cycle.CycleScheduler;
@@ -97,6 +98,10 @@ public final class ReaperConfiguration implements CamelConfiguration {
         BoundedEtcdConfiguration etcd = new BoundedEtcdConfiguration(settings.etcd().timeout(), settings.etcd().security());
         etcd.setEndpoints(String.join(",", settings.etcd().endpoints().stream().map(Object::toString).toList()));
         context.getComponent("etcd3", Etcd3Component.class).setConfiguration(etcd);
+        RegistryKeys registryKeys = new RegistryKeys(etcd::createClient, settings.alluxio().serviceDiscoveryPrefix(),
+                settings.etcd().timeout());
+        context.getRegistry().bind("registryKeys", registryKeys);
+        closeOnShutdown(context, registryKeys);
 
         // Secrets go to the component, never into an endpoint URI, so they cannot show up in a route dump.
         SlackComponent slack = context.getComponent("slack", SlackComponent.class);

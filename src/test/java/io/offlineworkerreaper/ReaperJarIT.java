@@ -85,7 +85,7 @@ class ReaperJarIT {
         assertThat(run.output())
                 .contains("Not removing Alluxio worker " + Demo.DEAD_WORKER + ": it is still heartbeating")
                 .contains("Removed offline Alluxio worker " + Demo.DEAD_WORKER)
-                .contains("Slack is not configured, this is what it would receive")
+                .contains("no Slack, Alertmanager or webhook is configured, this is what they would receive")
                 .contains("remediation complete")
                 .contains("default/alluxio-master-0", "default/alluxio-worker-577545dc9-5vt8k",
                         "default/alluxio-worker-577545dc9-6hjj9", "default/spark-client-7d4b9",

@@ -129,23 +129,56 @@ class RegistryFindingsRoutesTest extends ReaperWorld {
     }
 
     @Test
-    void should_keep_the_pod_when_deleting_the_second_key_fails() throws Exception {
+    void should_keep_the_pod_when_deleting_the_keys_fails_after_the_first_worker() throws Exception {
+        // given two dead identities at the pod's address, and etcd failing once the first one's keys are gone
         aCrashWithTwoDeadIdentities();
         startReaper(Map.of());
-        java.util.concurrent.atomic.AtomicInteger deletes = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean firstDeleted = new java.util.concurrent.atomic.AtomicBoolean();
         org.apache.camel.builder.AdviceWith.adviceWith(reaper.context(), "remove-worker-keys", route ->
-                route.weaveById("delete-worker-key").before().process(exchange -> {
-                    if (deletes.incrementAndGet() > 1) {
-                        throw new IllegalStateException("etcd said no");
+                route.weaveById("delete-worker-keys").replace().process(exchange -> {
+                    io.offlineworkerreaper.decision.Remediation removal =
+                            exchange.getIn().getBody(io.offlineworkerreaper.decision.Remediation.class);
+                    if (firstDeleted.compareAndSet(false, true)) {
+                        registry.deletePrefix(removal.workers().get(0).authorized().key());
                     }
+                    throw new IllegalStateException("etcd said no");
                 }));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> slack.texts().stream()
                 .anyMatch(t -> t.contains("remove-worker-keys failed")));
         reaper.awaitCycles(2);
 
+        // then the pod stays while a key of its workers is left
         assertThat(podExists(client, "default", DEAD_POD)).isTrue();
-        assertThat(registry.read("/DHT/")).hasSize(2);
+        assertThat(registry.read("/DHT/")).hasSize(2); // the live worker's and the second dead identity's
+    }
+
+    @Test
+    void should_keep_a_worker_that_re_registers_between_detection_and_delete() throws Exception {
+        // given the dead worker, and a reaper in which it heartbeats again right after the cycle read it as dead
+        aCrashWith(ClusterObjects.WORKER_LABELS);
+        registry.authorize(CLUSTER, WORKER_3, "10.244.4.5");
+        startReaper(Map.of());
+        java.util.concurrent.atomic.AtomicBoolean back = new java.util.concurrent.atomic.AtomicBoolean();
+        org.apache.camel.builder.AdviceWith.adviceWith(reaper.context(), "remove-worker-keys", route ->
+                route.weaveById("delete-worker-keys").before().process(exchange -> {
+                    if (back.compareAndSet(false, true)) {
+                        registry.heartbeat(CLUSTER, WORKER_3, "10.244.4.5", 30);
+                    }
+                }));
+
+        // when the reaper goes on deleting what it read
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.texts().stream().anyMatch(t -> t.contains("came back")));
+        reaper.awaitCycles(2);
+
+        // then the worker keeps its registration and its pod, and the refusal says why
+        assertThat(back).isTrue();
+        assertThat(registry.exists(authorizedKey(CLUSTER, WORKER_3))).isTrue();
+        assertThat(podExists(client, "default", DEAD_POD)).isTrue();
+        assertThat(slack.texts()).filteredOn(t -> t.contains("came back")).hasSize(1).allSatisfy(t -> assertThat(t)
+                .startsWith("Not removing Alluxio worker " + WORKER_3 + ": it is still heartbeating")
+                .contains("came back (its heartbeat key exists again) between the cycle's read and the delete"));
+        assertThat(log()).contains("Worker " + WORKER_3 + " came back");
     }
 
     @Test

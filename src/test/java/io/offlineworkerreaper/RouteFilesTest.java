@@ -31,7 +31,7 @@ class RouteFilesTest {
     private static final Pattern ORDERED = Pattern.compile("\\d+-([a-z0-9]+(?:-[a-z0-9]+)*)");
     /** Beans whose methods reach outside the process: the Kubernetes API, Slack, the audit file, Events, the fence. */
     private static final Set<String> OUTSIDE = Set.of("nodeSource", "podReaper", "clusterActionExecutor", "outcomes",
-            "destinations", "control", "fence");
+            "destinations", "control", "fence", "registryKeys");
     /** The steps that hand the exchange to an endpoint: another route, Kubernetes, etcd, Slack. */
     private static final Set<String> CALLS = Set.of("to", "toD", "enrich", "pollEnrich", "wireTap");
     /** Routes that Java calls (each destination's outbox posts through its route), not another route. */

@@ -51,6 +51,18 @@ public final class RemediationPlanner {
      * The keys of this removal are gone: if its pod deletion fails, the next cycles finish it although the pod
      * no longer has a registration to prove it dead (the proof was made when its keys were deleted).
      */
+    /**
+     * A removal whose worker came back between the cycle's read and the guarded delete: a refusal, the worker
+     * heartbeating again (nothing of it was deleted, and its pod is kept).
+     */
+    public Remediation cameBack(io.offlineworkerreaper.alluxio.RegistryKeys.Deletion deletion) {
+        Remediation removal = deletion.remediation();
+        return Remediation.refusal(removal.pod(), Remediation.Verdict.STILL_HEARTBEATING, removal.workers(),
+                "worker " + String.join(", ", deletion.cameBack()) + " came back (its heartbeat key exists again)"
+                        + " between the cycle's read and the delete: its keys and its pod are kept"
+                        + (deletion.deleted().isEmpty() ? "" : "; deleted before: " + deletion.deleted()));
+    }
+
     public void keysRemoved(Remediation removal) {
         keysRemoved.add(removal.pod().uid());
     }

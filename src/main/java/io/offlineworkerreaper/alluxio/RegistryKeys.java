@@ -1,0 +1,106 @@
+package io.offlineworkerreaper.alluxio;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.offlineworkerreaper.decision.Remediation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes a dead worker's registration in one etcd transaction per worker, guarded by what made it dead: the
+ * /DHT/.../AUTHORIZED/<id> key goes only if /ServiceDiscovery/.../<id> is still absent at that instant (compare
+ * version = 0), so a worker that came back between the cycle's read and the delete keeps its registration, and
+ * its pod is not deleted. A worker removed while still heartbeating (reaper.alluxio.require-lease-expired=false)
+ * loses both keys in one transaction. camel-etcd3 has no transactions, hence jetcd here; the calls are bounded
+ * by reaper.etcd.timeout like the component's.
+ */
+public final class RegistryKeys implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryKeys.class);
+
+    /**
+     * What the transactions did.
+     *
+     * @param remediation the removal they were for
+     * @param deleted     the keys deleted
+     * @param cameBack    the workers whose heartbeat key was back: nothing of theirs was deleted
+     */
+    public record Deletion(Remediation remediation, List<String> deleted, List<String> cameBack) {
+        public boolean complete() {
+            return cameBack.isEmpty();
+        }
+    }
+
+    private final Supplier<Client> clients;
+    private final String serviceDiscoveryPrefix;
+    private final Duration timeout;
+    private Client client;
+
+    public RegistryKeys(Supplier<Client> clients, String serviceDiscoveryPrefix, Duration timeout) {
+        this.clients = clients;
+        this.serviceDiscoveryPrefix = serviceDiscoveryPrefix;
+        this.timeout = timeout;
+    }
+
+    private synchronized Client client() {
+        if (client == null) {
+            client = clients.get();
+        }
+        return client;
+    }
+
+    /** Deletes the keys of every registration of the removal, each worker in one guarded transaction. */
+    public Deletion delete(Remediation removal) throws Exception {
+        List<String> deleted = new ArrayList<>();
+        List<String> cameBack = new ArrayList<>();
+        for (WorkerMatching.Registration worker : removal.workers()) {
+            String heartbeat = worker.live() ? worker.heartbeat().key() : serviceDiscoveryPrefix + worker.id();
+            List<String> keys = new ArrayList<>();
+            if (worker.live()) {
+                keys.add(heartbeat);
+            }
+            if (worker.authorized() != null) {
+                keys.add(worker.authorized().key());
+            }
+            List<Op> deletes = keys.stream().map(k -> (Op) Op.delete(bytes(k), DeleteOption.DEFAULT)).toList();
+            var txn = client().getKVClient().txn();
+            if (!worker.live()) {
+                txn = txn.If(new Cmp(bytes(heartbeat), Cmp.Op.EQUAL, CmpTarget.version(0)));
+            }
+            TxnResponse answer = txn.Then(deletes.toArray(Op[]::new)).commit()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (answer.isSucceeded()) {
+                LOG.warn("Deleted etcd keys {} of worker {}{}", keys, worker.id(),
+                        worker.live() ? "" : " (guarded: " + heartbeat + " still absent)");
+                deleted.addAll(keys);
+            } else {
+                LOG.warn("Worker {} came back ({} exists again): its keys {} are kept", worker.id(), heartbeat, keys);
+                cameBack.add(worker.id());
+            }
+        }
+        return new Deletion(removal, deleted, cameBack);
+    }
+
+    private static ByteSequence bytes(String key) {
+        return ByteSequence.from(key, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (client != null) {
+            client.close();
+        }
+    }
+}
