@@ -70,9 +70,10 @@ class EtcdOutageTest {
             Scenario.seedCrash(client, registry);
             AtomicBoolean deletesFail = new AtomicBoolean(true);
             try (RunningReaper reaper = RunningReaper.start(client, etcd.clientUrl(), slack, Map.of())) {
-                AdviceWith.adviceWith(reaper.context(), "call-etcd", route -> route.weaveById("etcd-call").before()
-                        .process(exchange -> {
-                            if (deletesFail.get() && "delete".equals(exchange.getIn().getHeader("CamelEtcdAction"))) {
+                // (reads go through call-etcd, deletes are registryKeys' guarded transactions)
+                AdviceWith.adviceWith(reaper.context(), "remove-worker-keys", route -> route
+                        .weaveById("delete-worker-keys").before().process(exchange -> {
+                            if (deletesFail.get()) {
                                 throw new java.io.IOException("etcd delete failed (injected)");
                             }
                         }));

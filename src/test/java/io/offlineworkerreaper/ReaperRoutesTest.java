@@ -243,12 +243,10 @@ class ReaperRoutesTest extends ReaperWorld {
         // given the seed crash, and the worker's key vanishing just before the reaper deletes it
         Scenario.seedCrash(client, registry);
         startReaper(Map.of());
-        org.apache.camel.builder.AdviceWith.adviceWith(reaper.context(), "call-etcd", route ->
-                route.weaveById("etcd-call").before().process(exchange -> {
-                    if ("delete".equals(exchange.getIn().getHeader("CamelEtcdAction"))) {
-                        registry.deletePrefix(exchange.getIn().getHeader("CamelEtcdPath", String.class));
-                    }
-                }));
+        org.apache.camel.builder.AdviceWith.adviceWith(reaper.context(), "remove-worker-keys", route ->
+                route.weaveById("delete-worker-keys").before().process(exchange -> exchange.getIn()
+                        .getBody(io.offlineworkerreaper.decision.Remediation.class).keys()
+                        .forEach(registry::deletePrefix)));
 
         // then the pod goes all the same
         await().atMost(Duration.ofSeconds(20)).until(() -> !podExists(client, "default", "alluxio-worker-577545dc9-2q7z7"));
