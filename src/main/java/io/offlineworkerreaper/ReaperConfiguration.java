@@ -15,7 +15,9 @@ import io.offlineworkerreaper.cycle.ControlWatch;
 import io.offlineworkerreaper.cycle.CycleScheduler;
 import io.offlineworkerreaper.cycle.CycleSettings;
 import io.offlineworkerreaper.cycle.CycleTracker;
-import io.offlineworkerreaper.cycle.HeartbeatWatch;
+import io.offlineworkerreaper.cycle.RegistryWatch;
+import io.offlineworkerreaper.cycle.WatchCaches;
+import io.offlineworkerreaper.cycle.WorkerPodWatch;
 import io.offlineworkerreaper.cycle.Leadership;
 import io.offlineworkerreaper.cycle.NodeWatch;
 import io.offlineworkerreaper.decision.Flapping;
@@ -168,12 +170,18 @@ public final class ReaperConfiguration implements CamelConfiguration {
         registry.bind("cycleScheduler", cycleScheduler);
         NodeSource nodeSource = new NodeSource(client);
         registry.bind("nodeSource", nodeSource);
+        registry.bind("caches", new WatchCaches());
         if (settings.cycle().detection() == CycleSettings.Detection.WATCH && !readOnly) {
             NodeWatch nodeWatch = new NodeWatch(client, readiness, cycleScheduler);
             nodeSource.useCache(nodeWatch::cached);
             addService(context, nodeWatch, "the node watch");
-            addService(context, new HeartbeatWatch(etcd::createWatchClient, settings.alluxio().serviceDiscoveryPrefix(),
-                    cycleScheduler, WATCH_RETRY, masker), "the heartbeat watch");
+            RegistryWatch registryWatch = new RegistryWatch(etcd::createWatchClient, settings.alluxio().authorizedPrefix(),
+                    settings.alluxio().serviceDiscoveryPrefix(), cycleScheduler, WATCH_RETRY, masker);
+            addService(context, registryWatch, "the registry watch");
+            WorkerPodWatch workerPodWatch = new WorkerPodWatch(client, settings.alluxio().workersNamespace(),
+                    settings.alluxio().workersSelector());
+            addService(context, workerPodWatch, "the worker pod watch");
+            registry.bind("caches", new WatchCaches(workerPodWatch, registryWatch));
             addService(context, new ControlWatch(client, settings.control(), cycleScheduler), "the control watch");
         }
         registry.bind("safetyGate", new SafetyGate(settings.safety().maxUnhealthy(), settings.safety().cooldown(),

@@ -40,6 +40,8 @@ import static org.awaitility.Awaitility.await;
  */
 class WatchModeTest extends ReaperWorld {
 
+    KubernetesMockServer server;
+
     private static final String DEAD_POD = "alluxio-worker-577545dc9-2q7z7";
     /** A minute between timer cycles: anything faster than that is the watches' doing. */
     private static final Map<String, String> WATCH = Map.of("reaper.detection", "watch",
@@ -75,6 +77,51 @@ class WatchModeTest extends ReaperWorld {
         assertThat(podExists(client, "default", "alluxio-worker-577545dc9-6hjj9")).isTrue();
         assertThat(registry.exists(authorizedKey(CLUSTER, WORKER_1))).isTrue();
         assertThat(registry.exists(authorizedKey(CLUSTER, WORKER_2))).isTrue();
+    }
+
+    @Test
+    void a_heartbeat_deletion_is_acted_on_from_the_caches_without_listing_anything() throws Exception {
+        // given the crash, the live workers and the dying one heartbeating, and a reaper whose watches all synced
+        Scenario.seedCrash(client);
+        registry.registerLiveWorker(CLUSTER, WORKER_1, "10.244.3.7", 30);
+        registry.registerLiveWorker(CLUSTER, WORKER_2, "10.244.1.14", 30);
+        registry.registerLiveWorker(CLUSTER, WORKER_3, "10.244.4.5", 2);
+        startReaper(WATCH);
+        await().atMost(Duration.ofSeconds(15)).until(() -> log().contains("Worker pod watch: listing done")
+                && log().contains("registry watch:") && log().contains("Node watch: listing done"));
+        reaper.awaitFirstCycleEnded();
+        AtomicInteger listed = new AtomicInteger();
+        AtomicInteger read = new AtomicInteger();
+        org.apache.camel.builder.AdviceWith.adviceWith(reaper.context(), "find-offline-workers", route -> {
+            route.weaveById("list-worker-pods").before().process(e -> listed.incrementAndGet());
+            route.weaveById("read-authorized-workers").before().process(e -> read.incrementAndGet());
+            route.weaveById("read-heartbeats").before().process(e -> read.incrementAndGet());
+        });
+        Thread.sleep(500); // the cycles the syncs requested have run
+        while (server.takeRequest(100, java.util.concurrent.TimeUnit.MILLISECONDS) != null) {
+            // what came before the expiry
+        }
+
+        // when the worker's lease expires
+        registry.stopHeartbeat(WORKER_3);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5)).until(() ->
+                !podExists(client, "default", DEAD_POD) && !registry.exists(authorizedKey(CLUSTER, WORKER_3)));
+
+        // then the cycle it started took the nodes, the worker pods and the registry from memory: no list of the
+        // API server, no read of etcd; it only re-read the one pod before acting on it, and deleted it
+        List<String> requests = new java.util.ArrayList<>();
+        io.fabric8.mockwebserver.http.RecordedRequest request;
+        while ((request = server.takeRequest(200, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
+            requests.add(request.getMethod() + " " + request.getPath());
+        }
+        assertThat(listed).hasValue(0);
+        assertThat(read).hasValue(0);
+        assertThat(requests).noneMatch(r -> r.startsWith("GET /api/v1/nodes") || r.startsWith("GET /api/v1/pods")
+                || r.matches("GET /api/v1/namespaces/default/pods(\\?.*)?"));
+        assertThat(requests).contains("GET /api/v1/namespaces/default/pods/" + DEAD_POD,
+                "DELETE /api/v1/namespaces/default/pods/" + DEAD_POD);
+        assertThat(podExists(client, "default", "alluxio-worker-577545dc9-5vt8k")).isTrue();
+        assertThat(registry.exists(authorizedKey(CLUSTER, WORKER_1))).isTrue();
     }
 
     @Test

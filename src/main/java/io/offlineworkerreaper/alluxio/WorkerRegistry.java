@@ -57,22 +57,32 @@ public record WorkerRegistry(String prefix, List<WorkerEntry> entries) {
     public static WorkerRegistry parse(List<Map.Entry<String, String>> keyValues, String prefix) {
         List<WorkerEntry> entries = new ArrayList<>();
         for (Map.Entry<String, String> kv : keyValues) {
-            String key = kv.getKey();
-            if (!key.startsWith(prefix)) {
-                continue;
+            WorkerEntry entry = entryUnder(prefix, kv.getKey(), kv.getValue());
+            if (entry != null) {
+                entries.add(entry);
             }
-            String id = key.substring(prefix.length());
-            if (id.isEmpty() || id.contains("/")) {
-                LOG.warn("Ignoring etcd key {}: not a worker entry directly under {}", key, prefix);
-                continue;
-            }
-            WorkerEntry entry = entry(id, key, kv.getValue());
-            if (!entry.readable()) {
-                LOG.warn("etcd value of {} cannot be read ({}): it is never matched to a pod", key, entry.problem());
-            }
-            entries.add(entry);
         }
         return new WorkerRegistry(prefix, entries);
+    }
+
+    /**
+     * The worker entry of one etcd key directly under {@code prefix} (an unreadable value is an entry that says
+     * why, and is logged), or null for any other key (logged when it is deeper under the prefix).
+     */
+    public static WorkerEntry entryUnder(String prefix, String key, String value) {
+        if (!key.startsWith(prefix)) {
+            return null;
+        }
+        String id = key.substring(prefix.length());
+        if (id.isEmpty() || id.contains("/")) {
+            LOG.warn("Ignoring etcd key {}: not a worker entry directly under {}", key, prefix);
+            return null;
+        }
+        WorkerEntry entry = entry(id, key, value);
+        if (!entry.readable()) {
+            LOG.warn("etcd value of {} cannot be read ({}): it is never matched to a pod", key, entry.problem());
+        }
+        return entry;
     }
 
     public boolean isEmpty() {

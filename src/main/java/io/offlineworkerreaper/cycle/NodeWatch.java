@@ -1,17 +1,13 @@
 package io.offlineworkerreaper.cycle;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.offlineworkerreaper.decision.NodeReadiness;
 import io.offlineworkerreaper.kubernetes.NodeSource;
 import org.apache.camel.support.service.ServiceSupport;
@@ -48,7 +44,7 @@ public final class NodeWatch extends ServiceSupport {
     protected void doStart() {
         // lists in pages of 500: 5,000 whole nodes in one answer (64 MB) do not fit the Deployment's heap
         informer = client.nodes().withLimit(LIST_PAGE).runnableInformer(0);
-        informer.itemStore(new ReadinessStore());
+        informer.itemStore(new SlimStore<>(node -> node.getMetadata().getName(), NodeSource::slim));
         informer.exceptionHandler((started, error) -> {
             LOG.warn("Node watch: {} ({}); the informer retries, and cycles still run every check-interval",
                     error.getMessage(), started ? "watching" : "listing");
@@ -111,46 +107,6 @@ public final class NodeWatch extends ServiceSupport {
     protected void doStop() {
         if (informer != null) {
             informer.stop();
-        }
-    }
-
-    /** The informer's cache, holding a readiness-only copy of each node. */
-    static final class ReadinessStore implements ItemStore<Node> {
-        private final Map<String, Node> nodes = new ConcurrentHashMap<>();
-
-        @Override
-        public String getKey(Node node) {
-            return node.getMetadata().getName();
-        }
-
-        @Override
-        public Node put(String key, Node node) {
-            return nodes.put(key, NodeSource.slim(node));
-        }
-
-        @Override
-        public Node remove(String key) {
-            return nodes.remove(key);
-        }
-
-        @Override
-        public Stream<String> keySet() {
-            return nodes.keySet().stream();
-        }
-
-        @Override
-        public Stream<Node> values() {
-            return nodes.values().stream();
-        }
-
-        @Override
-        public int size() {
-            return nodes.size();
-        }
-
-        @Override
-        public Node get(String key) {
-            return nodes.get(key);
         }
     }
 }

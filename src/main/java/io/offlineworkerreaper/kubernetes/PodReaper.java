@@ -40,6 +40,28 @@ public final class PodReaper {
         this.client = client;
     }
 
+    /**
+     * Why the pod a cycle decided on is no longer that pod, re-read from the API server before its worker's keys
+     * are deleted (the decision may come from the watch mode's cache): null while it is the same pod (same uid,
+     * same node), or gone (then only its dead worker's keys are left to remove); otherwise what changed.
+     */
+    public String changedSinceRead(Remediation remediation) {
+        WorkerPod target = remediation.pod();
+        Pod current = client.pods().inNamespace(target.namespace()).withName(target.name()).get();
+        if (current == null) {
+            return null;
+        }
+        if (target.uid() != null && !target.uid().equals(current.getMetadata().getUid())) {
+            return "pod " + target.qualifiedName() + " was replaced by a new pod (uid " + current.getMetadata().getUid()
+                    + ") since the cycle read it";
+        }
+        String node = current.getSpec() == null ? null : current.getSpec().getNodeName();
+        if (node != null && !node.equals(target.node().name())) {
+            return "pod " + target.qualifiedName() + " is on node " + node + ", not " + target.node().name();
+        }
+        return null;
+    }
+
     public Outcome forceDelete(Remediation remediation) {
         WorkerPod target = remediation.pod();
         return forceDelete(target.namespace(), target.name(), target.uid());

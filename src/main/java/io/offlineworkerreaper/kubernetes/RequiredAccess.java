@@ -50,6 +50,10 @@ public final class RequiredAccess {
             needed.add(new Permission("watch", "", "nodes", null, null, "watch mode: act as soon as a node fails"));
         }
         needed.add(new Permission("list", "", "pods", workers, null, "find the worker pods"));
+        if (settings.cycle().detection() == CycleSettings.Detection.WATCH) {
+            needed.add(new Permission("watch", "", "pods", workers, null, "watch mode: keep the worker pods in memory"));
+        }
+        needed.add(new Permission("get", "", "pods", workers, null, "re-read a worker pod before removing it"));
         needed.add(new Permission("delete", "", "pods", workers, null, "force-delete a dead worker's pod"));
         if (settings.kubernetes().events()) {
             for (String namespace : new String[] {workers, NODE_EVENTS_NAMESPACE}) {

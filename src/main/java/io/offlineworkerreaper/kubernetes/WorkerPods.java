@@ -60,6 +60,40 @@ public final class WorkerPods {
         return found;
     }
 
+    /**
+     * What the reaper reads of a worker pod, and nothing else, for the watch mode's cache: its identity
+     * ({@link io.offlineworkerreaper.alluxio.PodIdentity#of}: names, uid, node, addresses, hostNetwork, hostname,
+     * container ports, labels, phase), the opt-out annotation, its resourceVersion and deletion state. Env,
+     * volumes, probes and the rest of the spec are dropped: 15,000 whole worker pods would sit in the heap.
+     */
+    public static Pod slim(Pod pod) {
+        var meta = pod.getMetadata();
+        var spec = pod.getSpec();
+        var status = pod.getStatus();
+        java.util.Map<String, String> annotations = meta.getAnnotations() == null ? null
+                : meta.getAnnotations().entrySet().stream().filter(e -> e.getKey().equals(OptOut.KEY))
+                        .collect(Collectors.toMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue));
+        var slim = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+                .withNamespace(meta.getNamespace()).withName(meta.getName()).withUid(meta.getUid())
+                .withResourceVersion(meta.getResourceVersion()).withDeletionTimestamp(meta.getDeletionTimestamp())
+                .withLabels(meta.getLabels()).withAnnotations(annotations).endMetadata();
+        if (spec != null) {
+            List<io.fabric8.kubernetes.api.model.Container> containers = spec.getContainers() == null ? List.of()
+                    : spec.getContainers().stream().map(c -> new io.fabric8.kubernetes.api.model.ContainerBuilder()
+                            .withName(c.getName()).withPorts(c.getPorts() == null ? List.of() : c.getPorts().stream()
+                                    .map(port -> new io.fabric8.kubernetes.api.model.ContainerPortBuilder()
+                                            .withContainerPort(port.getContainerPort()).build()).toList())
+                            .build()).toList();
+            slim = slim.withNewSpec().withNodeName(spec.getNodeName()).withHostNetwork(spec.getHostNetwork())
+                    .withHostname(spec.getHostname()).withContainers(containers).endSpec();
+        }
+        if (status != null) {
+            slim = slim.withNewStatus().withPodIP(status.getPodIP()).withHostIP(status.getHostIP())
+                    .withPhase(status.getPhase()).endStatus();
+        }
+        return slim.build();
+    }
+
     private List<Pod> inNamespace(List<Pod> pods) {
         // the API was asked for this namespace only; never act outside it
         return (pods == null ? List.<Pod>of() : pods).stream()

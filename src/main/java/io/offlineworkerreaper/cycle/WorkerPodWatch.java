@@ -1,0 +1,87 @@
+package io.offlineworkerreaper.cycle;
+
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.offlineworkerreaper.kubernetes.WorkerPods;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watch mode: the worker pods (reaper.workers.namespace, reaper.workers.selector) kept by a fabric8 informer, so
+ * that a cycle started by a watch lists nothing: it takes the pods from here while the informer watches, as it
+ * takes the nodes from {@link NodeWatch}. The informer keeps only what the reaper reads of a pod
+ * ({@link WorkerPods#slim}). It lists, then watches; after a dropped watch it watches again, after 410 Gone it
+ * lists again. Whatever a cycle decides from this cache is confirmed before anything is deleted: the pod is
+ * re-read (uid, node) and the keys go in a transaction guarded by the heartbeat's absence.
+ */
+public final class WorkerPodWatch extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerPodWatch.class);
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final Map<String, String> selector;
+    private SharedIndexInformer<Pod> informer;
+
+    public WorkerPodWatch(KubernetesClient client, String namespace, Map<String, String> selector) {
+        this.client = client;
+        this.namespace = namespace;
+        this.selector = Map.copyOf(selector);
+    }
+
+    @Override
+    protected void doStart() {
+        informer = client.pods().inNamespace(namespace).withLabels(selector).withLimit(NodeWatch.LIST_PAGE)
+                .runnableInformer(0);
+        informer.itemStore(new SlimStore<>(pod -> pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(),
+                WorkerPods::slim));
+        informer.exceptionHandler((started, error) -> {
+            LOG.warn("Worker pod watch: {} ({}); the informer retries, and cycles list the pods meanwhile",
+                    error.getMessage(), started ? "watching" : "listing");
+            return true;
+        });
+        informer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+            }
+
+            @Override
+            public void onUpdate(Pod before, Pod after) {
+            }
+
+            @Override
+            public void onDelete(Pod pod, boolean finalStateUnknown) {
+            }
+        });
+        informer.start().whenComplete((ok, error) -> {
+            if (error == null) {
+                LOG.info("Worker pod watch: listing done, watching {} pods in {}", informer.getStore().list().size(),
+                        namespace);
+            }
+        });
+    }
+
+    /** True once the informer has listed the worker pods and is watching them. */
+    public boolean isWatching() {
+        SharedIndexInformer<Pod> current = informer;
+        return current != null && current.hasSynced() && current.isWatching();
+    }
+
+    /** The informer's slim worker pods while it is watching; null otherwise (the cycle then lists them). */
+    public List<Pod> cached() {
+        return isWatching() ? informer.getStore().list() : null;
+    }
+
+    @Override
+    protected void doStop() {
+        if (informer != null) {
+            informer.stop();
+        }
+    }
+}
