@@ -88,14 +88,6 @@ public final class ReaperConfiguration implements CamelConfiguration {
         }
 
         Registry registry = context.getRegistry();
-        KubernetesClient client = registry.lookupByNameAndType("kubernetesClient", KubernetesClient.class);
-        if (client == null) {
-            client = KubernetesAccess.connect(settings.kubernetes().timeout());
-            registry.bind("kubernetesClient", client);
-            closeOnShutdown(context, client);
-        }
-        LOG.info("Kubernetes API: {}", client.getMasterUrl());
-
         // camel-etcd3 waits for etcd without any bound by default; this configuration bounds every call.
         BoundedEtcdConfiguration etcd = new BoundedEtcdConfiguration(settings.etcd().timeout(), settings.etcd().security());
         etcd.setEndpoints(String.join(",", settings.etcd().endpoints().stream().map(Object::toString).toList()));
@@ -104,6 +96,16 @@ public final class ReaperConfiguration implements CamelConfiguration {
                 settings.etcd().timeout());
         context.getRegistry().bind("registryKeys", registryKeys);
         closeOnShutdown(context, registryKeys);
+        // the etcd client (gRPC, Netty) starts on another core while this thread builds the Kubernetes client
+        // and the rest: the first cycle then finds both ready (docs/BENCHMARKS.md, startup)
+        registryKeys.warmUp(settings.alluxio().authorizedPrefix());
+
+        // the Kubernetes client (Vert.x, Jackson) is built on a third thread while this one builds what needs no client
+        KubernetesClient given = registry.lookupByNameAndType("kubernetesClient", KubernetesClient.class);
+        java.util.concurrent.CompletableFuture<KubernetesClient> connecting = given != null
+                ? java.util.concurrent.CompletableFuture.completedFuture(given)
+                : java.util.concurrent.CompletableFuture.supplyAsync(() -> KubernetesAccess.connect(
+                        settings.kubernetes().timeout()), r -> daemon(r, "kubernetes-connect").start());
 
         // Secrets go to the component, never into an endpoint URI, so they cannot show up in a route dump.
         SlackComponent slack = context.getComponent("slack", SlackComponent.class);
@@ -126,6 +128,19 @@ public final class ReaperConfiguration implements CamelConfiguration {
         CycleTracker cycles = new CycleTracker(metrics);
         context.getManagementStrategy().addEventNotifier(cycles);
         registry.bind("cycles", cycles);
+
+        KubernetesClient client;
+        try {
+            client = connecting.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+        if (given == null) {
+            registry.bind("kubernetesClient", client);
+            closeOnShutdown(context, client);
+        }
+        LOG.info("Kubernetes API: {}", client.getMasterUrl());
+        warmUp(client, settings.control());
         KubernetesEvents events = new KubernetesEvents(client, settings.kubernetes().events(),
                 settings.leaderElection().enabled() ? settings.leaderElection().podName() : "standalone",
                 Clock.systemUTC(), metrics);
@@ -261,6 +276,37 @@ public final class ReaperConfiguration implements CamelConfiguration {
         public void send(T message) throws Exception {
             post.call(e -> e.getIn().setBody(message));
         }
+    }
+
+    /**
+     * The Kubernetes client's first request (the control ConfigMap, which every cycle reads) on a thread of its
+     * own while the routes load: its connection, TLS and JSON parsing are then ready for the first cycle. A
+     * failure is only logged at debug level: the cycles report the API's state.
+     */
+    private static final String WARM_UP_POD = "{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"items\":[{\"metadata\":"
+            + "{\"name\":\"w\",\"namespace\":\"n\",\"labels\":{\"a\":\"b\"},\"ownerReferences\":[{\"kind\":\"ReplicaSet\","
+            + "\"name\":\"r\",\"uid\":\"u\",\"apiVersion\":\"apps/v1\"}]},\"spec\":{\"nodeName\":\"x\",\"containers\":[{\"name\":"
+            + "\"c\",\"image\":\"i\",\"ports\":[{\"containerPort\":1}],\"env\":[{\"name\":\"e\",\"value\":\"v\"}],"
+            + "\"resources\":{\"limits\":{\"memory\":\"1Gi\"}},\"volumeMounts\":[{\"name\":\"v\",\"mountPath\":\"/v\"}]}],"
+            + "\"volumes\":[{\"name\":\"v\",\"emptyDir\":{}}]},\"status\":{\"phase\":\"Running\",\"podIP\":\"10.0.0.1\","
+            + "\"hostIP\":\"10.0.0.2\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}}]}";
+
+    private static void warmUp(KubernetesClient client, io.offlineworkerreaper.cycle.ControlSettings control) {
+        daemon(() -> {
+            try {
+                client.configMaps().inNamespace(control.namespace()).withName(control.name()).get();
+                // Jackson builds its Pod deserializers (a few dozen model classes) here, not in the first cycle
+                client.getKubernetesSerialization().unmarshal(WARM_UP_POD, io.fabric8.kubernetes.api.model.PodList.class);
+            } catch (RuntimeException e) {
+                LOG.debug("Kubernetes warm-up: {}", e.getMessage());
+            }
+        }, "kubernetes-warm-up").start();
+    }
+
+    private static Thread daemon(Runnable task, String name) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        return thread;
     }
 
     /** Starts {@code service} with the context and stops it at shutdown. */

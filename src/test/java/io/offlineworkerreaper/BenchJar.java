@@ -37,24 +37,22 @@ final class BenchJar implements AutoCloseable {
                 throw new IllegalStateException("no JAVA_TOOL_OPTIONS or memory limit in deploy/kubernetes/deployment.yaml");
             }
             List<String> flags = new ArrayList<>(List.of("-XX:MaxRAM=" + limit.group(1) + "m"));
-            flags.addAll(List.of(options.group(1).trim().split("\\s+")));
+            // -Dbench.jvm="...": other JAVA_TOOL_OPTIONS than the Deployment's, to compare flags
+            flags.addAll(List.of(System.getProperty("bench.jvm", options.group(1)).trim().split("\\s+")));
             return flags;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /**
-     * {@code -Dbench.cds=true}: the first jar started records the classes it loads into an AppCDS archive when
-     * it exits; every later one maps that archive instead of loading and verifying those classes again.
-     */
-    private static List<String> classDataSharing(Path dir) {
-        if (!Boolean.getBoolean("bench.cds")) {
-            return List.of();
-        }
-        Path archive = dir.resolve("reaper.jsa");
-        return Files.exists(archive) ? List.of("-XX:SharedArchiveFile=" + archive)
-                : List.of("-XX:ArchiveClassesAtExit=" + archive);
+    /** A training run: the JVM records the classes it loaded into an AppCDS archive when it exits. */
+    static List<String> recordArchive(Path archive) {
+        return List.of("-XX:ArchiveClassesAtExit=" + archive);
+    }
+
+    /** As the Dockerfile and run.sh start the jar: the archive mapped when it matches, silently skipped otherwise. */
+    static List<String> useArchive(Path archive) {
+        return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
     }
 
     record Line(Instant at, String text) {
@@ -85,12 +83,13 @@ final class BenchJar implements AutoCloseable {
         reader.start();
     }
 
-    static BenchJar start(Path dir, String name, Map<String, String> env) throws IOException {
+    static BenchJar start(Path dir, String name, Map<String, String> env, List<String> extraFlags) throws IOException {
         Path jar = Path.of(System.getProperty("reaper.jar", "target/offline-worker-reaper.jar")).toAbsolutePath();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(POD_JVM);
-        command.addAll(classDataSharing(dir));
+        command.add("-XX:NativeMemoryTracking=summary");
+        command.addAll(extraFlags);
         command.addAll(List.of("-jar", jar.toString(), "-Dcamel.management.enabled=false"));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("REAPER_") || k.equals("JAVA_TOOL_OPTIONS"));
@@ -149,6 +148,24 @@ final class BenchJar implements AutoCloseable {
             }
         }
         throw new IllegalStateException("no VmRSS for " + process.pid());
+    }
+
+    /** Native Memory Tracking's committed MiB by category (total first), via jcmd. */
+    Map<String, Long> nativeMemoryMiB() throws IOException, InterruptedException {
+        String summary = jcmd("VM.native_memory summary");
+        Map<String, Long> committed = new java.util.LinkedHashMap<>();
+        Matcher total = Pattern.compile("Total: reserved=\\d+KB, committed=(\\d+)KB").matcher(summary);
+        if (total.find()) {
+            committed.put("total", Long.parseLong(total.group(1)) / 1024);
+        }
+        Matcher m = Pattern.compile("-\\s+([A-Za-z ]+?) \\(reserved=\\d+KB, committed=(\\d+)KB\\)").matcher(summary);
+        while (m.find()) {
+            long mib = Long.parseLong(m.group(2)) / 1024;
+            if (mib > 0) {
+                committed.put(m.group(1).trim(), mib);
+            }
+        }
+        return committed;
     }
 
     /** Heap in use right after a full GC, via jcmd. */
