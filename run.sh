@@ -49,10 +49,25 @@ if [ ! -f "$jar" ] || [ ! -f "$demo_jar" ] \
   mvn -B -q -DskipTests clean package
 fi
 
+# The Deployment's JVM flags (chosen by measurement, docs/BENCHMARKS.md), and an AppCDS archive of the classes the
+# jar loads: the first run records it as it exits (target/ is wiped by every rebuild, so it always matches the
+# jar); later runs map it, and a JVM that cannot use it starts without it, silently.
+jvm_flags() { # jvm_flags JAR
+  archive="${1%.jar}.jsa"
+  echo "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -XX:ReservedCodeCacheSize=32m"
+  if [ -f "$archive" ]; then
+    echo "-XX:SharedArchiveFile=$archive -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off"
+  else
+    echo "-XX:ArchiveClassesAtExit=$archive -Xlog:cds=off -Xlog:cds+dynamic=off"
+  fi
+}
+
 if [ -n "${KUBECONFIG:-}" ] || [ -f "$HOME/.kube/config" ] || [ -n "${KUBERNETES_SERVICE_HOST:-}" ]; then
   export REAPER_DRY_RUN="${REAPER_DRY_RUN:-true}"
   echo "run.sh: using the configured Kubernetes cluster, reaper.dry-run=$REAPER_DRY_RUN" >&2
-  exec java -jar "$jar" "$@"
+  # shellcheck disable=SC2046
+  exec java $(jvm_flags "$jar") -jar "$jar" "$@"
 fi
 echo "run.sh: no Kubernetes cluster configured: running the built-in demo (Ctrl-C to stop)" >&2
-exec java -jar "$demo_jar" "$@"
+# shellcheck disable=SC2046
+exec java $(jvm_flags "$demo_jar") -jar "$demo_jar" "$@"

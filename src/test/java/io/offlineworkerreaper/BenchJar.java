@@ -26,7 +26,8 @@ final class BenchJar implements AutoCloseable {
     /** The Deployment's JAVA_TOOL_OPTIONS, read from it, with the memory limit the JVM sees in the pod. */
     static final List<String> POD_JVM = podJvm();
     private static final Pattern CYCLE_ENDED = Pattern.compile("Cycle ended in (\\d+) ms: (\\w+)");
-    private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+    /** G1's "garbage-first heap total ..., used ...K", SerialGC's new and tenured generations: summed. */
+    private static final Pattern HEAP_USED = Pattern.compile("(?:heap|generation)\\s+total \\d+K, used (\\d+)K");
 
     private static List<String> podJvm() {
         try {
@@ -173,10 +174,16 @@ final class BenchJar implements AutoCloseable {
         jcmd("GC.run");
         String info = jcmd("GC.heap_info");
         Matcher m = HEAP_USED.matcher(info);
-        if (!m.find()) {
+        long usedKiB = 0;
+        boolean found = false;
+        while (m.find()) {
+            usedKiB += Long.parseLong(m.group(1));
+            found = true;
+        }
+        if (!found) {
             throw new IllegalStateException("cannot read GC.heap_info:\n" + info);
         }
-        return Long.parseLong(m.group(1)) / 1024;
+        return usedKiB / 1024;
     }
 
     private String jcmd(String command) throws IOException, InterruptedException {

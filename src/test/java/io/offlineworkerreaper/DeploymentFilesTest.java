@@ -143,7 +143,7 @@ class DeploymentFilesTest {
                 .isEqualTo(Long.parseLong(user));
         assertThat(lines).anyMatch(l -> l.startsWith("WORKDIR /app"));
         assertThat(lines).anyMatch(l -> l.startsWith("COPY --from=build /src/target/offline-worker-reaper.jar"));
-        assertThat(lines).anyMatch(l -> l.startsWith("ENTRYPOINT [\"java\", \"-jar\""));
+        assertThat(lines).anyMatch(l -> l.startsWith("ENTRYPOINT [\"java\", \"-XX:SharedArchiveFile=/app/reaper.jsa\", \"-Xshare:auto\""));
         String port = shipped().getProperty("camel.management.port");
         assertThat(lines).anyMatch(l -> l.startsWith("EXPOSE " + port));
     }

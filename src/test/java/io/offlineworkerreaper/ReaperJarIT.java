@@ -76,6 +76,69 @@ class ReaperJarIT {
         return new Run(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8), elsewhere);
     }
 
+    /** The Dockerfile's command starting at {@code prefix} (a RUN or the ENTRYPOINT), continuation lines joined. */
+    private static String dockerfileCommand(String prefix) throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("Dockerfile"));
+        StringBuilder command = new StringBuilder();
+        boolean in = false;
+        for (String line : lines) {
+            if (line.startsWith(prefix)) {
+                in = true;
+            }
+            if (in) {
+                command.append(line.replaceAll("\\\\$", "")).append(' ');
+                if (!line.endsWith("\\")) {
+                    break;
+                }
+            }
+        }
+        return command.toString().trim();
+    }
+
+    @Test
+    void should_record_the_dockerfiles_class_archive_and_start_with_it_or_silently_without_it() throws Exception {
+        Path app = Files.createTempDirectory("reaper-app");
+        Files.copy(PRODUCTION_JAR, app.resolve("offline-worker-reaper.jar"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+        // when the Dockerfile's training run runs where the image has the jar
+        String training = dockerfileCommand("RUN KUBERNETES_MASTER=").substring("RUN ".length())
+                .replace("/app/", app + "/").replace("/tmp/", app + "/").replace(" java ", " " + java + " ");
+        Process train = new ProcessBuilder("bash", "-c", training).directory(app.toFile()).redirectErrorStream(true)
+                .start();
+        String trained = new String(train.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(train.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+        // then it wrote the archive, and the image's entrypoint maps it (-Xshare:on fails when it cannot)
+        assertThat(train.exitValue()).as(trained).isZero();
+        assertThat(Files.size(app.resolve("reaper.jsa"))).isGreaterThan(10L * 1024 * 1024);
+        List<String> entrypoint = new ArrayList<>();
+        Matcher word = Pattern.compile("\"([^\"]*)\"").matcher(dockerfileCommand("ENTRYPOINT "));
+        while (word.find()) {
+            entrypoint.add(word.group(1).replace("/app/", app + "/"));
+        }
+        entrypoint.set(0, java);
+        assertThat(entrypoint).contains("-Xshare:auto");
+        List<String> strict = new ArrayList<>(entrypoint);
+        strict.set(strict.indexOf("-Xshare:auto"), "-Xshare:on");
+        strict.add("--help");
+        Process mapped = new ProcessBuilder(strict).redirectErrorStream(true).start();
+        String help = new String(mapped.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(mapped.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(mapped.exitValue()).as(help).isZero();
+        assertThat(help).contains("--once");
+
+        // and with an archive that does not match (another build's), it starts all the same, saying nothing of it
+        Files.write(app.resolve("reaper.jsa"), new byte[4096]);
+        List<String> stale = new ArrayList<>(entrypoint);
+        stale.add("--help");
+        Process fallback = new ProcessBuilder(stale).redirectErrorStream(true).start();
+        String out = new String(fallback.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(fallback.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(fallback.exitValue()).as(out).isZero();
+        assertThat(out).contains("--once").doesNotContainIgnoringCase("cds").doesNotContainIgnoringCase("shared archive");
+    }
+
     @Test
     void should_run_the_demo_to_the_remediation_and_exit_cleanly() throws Exception {
         Run run = runJar("--demo", "-Ddemo.crash-after=2s", "-Ddemo.exit-when-done=true", "-Dreaper.check-interval=1s",
