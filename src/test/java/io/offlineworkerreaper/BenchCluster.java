@@ -261,7 +261,8 @@ public final class BenchCluster implements AutoCloseable {
         final Map<String, Instant> podDeleted = new ConcurrentHashMap<>();
         final Queue<String> log = new ConcurrentLinkedQueue<>();
 
-        private com.fasterxml.jackson.databind.node.ObjectNode pagedList;
+        /** The list being paged, per path (nodes, worker pods): informers page both at once. */
+        private final Map<String, com.fasterxml.jackson.databind.node.ObjectNode> pagedLists = new HashMap<>();
 
         @Override
         public MockResponse dispatch(RecordedRequest request) {
@@ -284,23 +285,30 @@ public final class BenchCluster implements AutoCloseable {
         }
 
         /**
-         * limit/continue paging of node lists, as the API server does it (the CRUD emulator ignores limit and
+         * limit/continue paging of node and worker pod lists, as the API server does it (the CRUD emulator ignores limit and
          * would answer the informer's pages of 500 with all 5,000 nodes). The list is taken once when the
          * first page is asked for, and the next pages are cut from that same list, as a continue token does.
          */
         private synchronized MockResponse paged(RecordedRequest request) {
             String path = request.getPath();
             java.util.regex.Matcher limit = java.util.regex.Pattern.compile("[?&]limit=(\\d+)").matcher(path);
-            if (!"GET".equals(request.getMethod()) || !path.startsWith("/api/v1/nodes?") || path.contains("watch=true")
-                    || !limit.find()) {
+            if (!"GET".equals(request.getMethod()) || path.contains("watch=true") || !limit.find()
+                    || !(path.startsWith("/api/v1/nodes?") || path.startsWith("/api/v1/namespaces/" + WORKERS_NAMESPACE
+                    + "/pods?"))) {
                 return null;
             }
+            String base = path.substring(0, path.indexOf('?'));
             java.util.regex.Matcher token = java.util.regex.Pattern.compile("[?&]continue=(\\d+)").matcher(path);
             int from = token.find() ? Integer.parseInt(token.group(1)) : 0;
             try {
+                com.fasterxml.jackson.databind.node.ObjectNode pagedList = pagedLists.get(base);
                 if (from == 0 || pagedList == null) {
+                    // the same list without limit and continue (a label selector stays)
+                    String query = path.substring(path.indexOf('?') + 1).replaceAll("(^|&)(limit|continue)=[^&]*", "")
+                            .replaceAll("^&", "");
                     pagedList = (com.fasterxml.jackson.databind.node.ObjectNode) Serialization.jsonMapper()
-                            .readTree(super.handleGet("/api/v1/nodes").getBody().readUtf8());
+                            .readTree(super.handleGet(query.isEmpty() ? base : base + "?" + query).getBody().readUtf8());
+                    pagedLists.put(base, pagedList);
                 }
                 com.fasterxml.jackson.databind.node.ArrayNode items =
                         (com.fasterxml.jackson.databind.node.ArrayNode) pagedList.get("items");

@@ -23,6 +23,9 @@ import org.apache.camel.component.etcd3.Etcd3Configuration;
  */
 public final class BoundedEtcdConfiguration extends Etcd3Configuration {
 
+    /** The largest etcd answer read: a prefix of 100,000 registrations. */
+    static final int MAX_ANSWER = 64 * 1024 * 1024;
+
     private final Duration timeout;
     private final EtcdSecurity security;
 
@@ -30,6 +33,9 @@ public final class BoundedEtcdConfiguration extends Etcd3Configuration {
         this.timeout = timeout;
         this.security = security;
         setConnectionTimeout(timeout);
+        // gRPC's default 4 MiB cap on one answer: the registrations of 15,000 workers are 7 MB (ScaleBench), and a
+        // cycle reading them would fail with RESOURCE_EXHAUSTED
+        setMaxInboundMessageSize(MAX_ANSWER);
         setRetryMaxDuration(timeout);
         security.username().ifPresent(this::setUserName);
         security.password().ifPresent(this::setPassword);
