@@ -103,7 +103,8 @@ class ReaperJarIT {
 
         // when the Dockerfile's training run runs where the image has the jar
         String training = dockerfileCommand("RUN KUBERNETES_MASTER=").substring("RUN ".length())
-                .replace("/app/", app + "/").replace("/tmp/", app + "/").replace(" java ", " " + java + " ");
+                .replace("/app/", "@APP@/").replace("/tmp/", "@APP@/").replace("@APP@", app.toString())
+                .replace(" java ", " " + java + " ");
         Process train = new ProcessBuilder("bash", "-c", training).directory(app.toFile()).redirectErrorStream(true)
                 .start();
         String trained = new String(train.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
