@@ -188,7 +188,6 @@ public final class ReaperConfiguration implements CamelConfiguration {
         registry.bind("caches", new WatchCaches());
         if (settings.cycle().detection() == CycleSettings.Detection.WATCH && !readOnly) {
             NodeWatch nodeWatch = new NodeWatch(client, readiness, cycleScheduler);
-            nodeSource.useCache(nodeWatch::cached);
             addService(context, nodeWatch, "the node watch");
             RegistryWatch registryWatch = new RegistryWatch(etcd::createWatchClient, settings.alluxio().authorizedPrefix(),
                     settings.alluxio().serviceDiscoveryPrefix(), cycleScheduler, WATCH_RETRY, masker);
@@ -196,7 +195,9 @@ public final class ReaperConfiguration implements CamelConfiguration {
             WorkerPodWatch workerPodWatch = new WorkerPodWatch(client, settings.alluxio().workersNamespace(),
                     settings.alluxio().workersSelector());
             addService(context, workerPodWatch, "the worker pod watch");
-            registry.bind("caches", new WatchCaches(workerPodWatch, registryWatch));
+            WatchCaches caches = new WatchCaches(workerPodWatch, registryWatch, nodeWatch);
+            nodeSource.useCache(caches::nodes);
+            registry.bind("caches", caches);
             addService(context, new ControlWatch(client, settings.control(), cycleScheduler), "the control watch");
         }
         registry.bind("safetyGate", new SafetyGate(settings.safety().maxUnhealthy(), settings.safety().cooldown(),

@@ -55,13 +55,18 @@ public final class BenchCluster implements AutoCloseable {
     BenchCluster() {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), api, false);
         server.init();
-        client = server.createClient();
+        // the emulator's patch of one node among 15,000 takes seconds: the benchmark's own client waits for it
+        NamespacedKubernetesClient mock = server.createClient();
+        client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+                new io.fabric8.kubernetes.client.ConfigBuilder(mock.getConfiguration()).withRequestTimeout(120_000)
+                        .build()).build().adapt(NamespacedKubernetesClient.class);
     }
 
     /** {@code nodes} Ready nodes, each with one Alluxio worker and {@code otherPods} other pods. */
     void load(int nodes, int otherPods) {
-        // nodes and workers, which the benchmark patches and the reaper deletes, through the API; the other
-        // pods, which are only ever listed, straight into the store
+        // nodes and workers, which the benchmark patches and the reaper deletes, through the API (stored directly,
+        // the emulator's patch of them hung at 15,000 nodes); the other pods, which are only ever listed, straight
+        // into the store
         Instant booted = Instant.now().minus(Duration.ofDays(12));
         for (int n = 0; n < nodes; n++) {
             client.nodes().resource(node(nodeName(n), n, "True", booted)).create();

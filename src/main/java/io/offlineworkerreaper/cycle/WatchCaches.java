@@ -12,22 +12,55 @@ import io.offlineworkerreaper.alluxio.WorkerRegistry;
  */
 public final class WatchCaches {
 
+    /**
+     * How long a cycle waits for a watch that has not listed yet (the first cycles after startup) before it lists
+     * itself: listing while the informer lists holds the same objects twice (15,000 pods: OutOfMemoryError).
+     */
+    static final java.time.Duration SYNC_WAIT = java.time.Duration.ofSeconds(20);
+
     private final WorkerPodWatch pods;
     private final RegistryWatch registry;
+    private final NodeWatch nodes;
+    private volatile boolean synced;
 
     /** Poll mode: nothing cached. */
     public WatchCaches() {
-        this(null, null);
+        this(null, null, null);
     }
 
-    public WatchCaches(WorkerPodWatch pods, RegistryWatch registry) {
+    public WatchCaches(WorkerPodWatch pods, RegistryWatch registry, NodeWatch nodes) {
         this.pods = pods;
         this.registry = registry;
+        this.nodes = nodes;
+    }
+
+    /** The nodes, readiness-only, or null when the cycle must list them ({@code NodeSource}). */
+    public List<io.fabric8.kubernetes.api.model.Node> nodes() {
+        awaitFirstSync();
+        return nodes == null ? null : nodes.cached();
     }
 
     /** The worker pods, slim, or null when the cycle must list them. */
     public List<Pod> workerPods() {
+        awaitFirstSync();
         return pods == null ? null : pods.cached();
+    }
+
+    /** Once, for the first cycles: waits up to {@link #SYNC_WAIT} for the three watches to have listed. */
+    private void awaitFirstSync() {
+        if (synced || pods == null) {
+            return;
+        }
+        long until = System.nanoTime() + SYNC_WAIT.toNanos();
+        while (!(pods.isWatching() && registry.isWatching() && nodes.isWatching()) && System.nanoTime() < until) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        synced = true; // later, a watch that is down makes the cycle list at once
     }
 
     /** /DHT/&lt;cluster&gt;/AUTHORIZED/, or null when the cycle must read it. */
