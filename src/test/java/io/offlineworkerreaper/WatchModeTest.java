@@ -187,7 +187,7 @@ class WatchModeTest extends ReaperWorld {
                     "reaper.check-interval", "60s", "reaper.nodes.not-ready-for", "1s"));
 
             // when both faults have happened and the informer watches again
-            await().atMost(Duration.ofSeconds(30)).until(() -> dispatcher.faultsLeft() == 0
+            await().atMost(Duration.ofSeconds(60)).until(() -> dispatcher.faultsLeft() == 0
                     && dispatcher.watches.get() > 2);
             assertThat(dispatcher.lists.get()).as("re-listed after 410 Gone").isGreaterThanOrEqualTo(2);
             reaper.awaitFirstCycleEnded();
