@@ -47,13 +47,18 @@ class WatchModeTest extends ReaperWorld {
     private static final Map<String, String> WATCH = Map.of("reaper.detection", "watch",
             "reaper.check-interval", "60s");
 
-    @Test
-    void a_heartbeat_that_expires_on_a_not_ready_node_is_acted_on_within_a_second() throws Exception {
-        // given a node NotReady for five minutes whose worker still heartbeats (2 s lease)
+    /** The seed crash, every worker heartbeating, the dead node's on a 2 s lease. */
+    private void crashWithTheDeadWorkerStillHeartbeating() {
         Scenario.seedCrash(client);
         registry.registerLiveWorker(CLUSTER, WORKER_1, "10.244.3.7", 30);
         registry.registerLiveWorker(CLUSTER, WORKER_2, "10.244.1.14", 30);
         registry.registerLiveWorker(CLUSTER, WORKER_3, "10.244.4.5", 2);
+    }
+
+    @Test
+    void a_heartbeat_that_expires_on_a_not_ready_node_is_acted_on_within_a_second() throws Exception {
+        // given a node NotReady for five minutes whose worker still heartbeats (2 s lease)
+        crashWithTheDeadWorkerStillHeartbeating();
         startReaper(WATCH);
         await().atMost(Duration.ofSeconds(10)).until(() -> log().contains("Heartbeat watch: watching")
                 && reaper.cyclesRun() >= 1);
@@ -82,10 +87,7 @@ class WatchModeTest extends ReaperWorld {
     @Test
     void a_heartbeat_deletion_is_acted_on_from_the_caches_without_listing_anything() throws Exception {
         // given the crash, the live workers and the dying one heartbeating, and a reaper whose watches all synced
-        Scenario.seedCrash(client);
-        registry.registerLiveWorker(CLUSTER, WORKER_1, "10.244.3.7", 30);
-        registry.registerLiveWorker(CLUSTER, WORKER_2, "10.244.1.14", 30);
-        registry.registerLiveWorker(CLUSTER, WORKER_3, "10.244.4.5", 2);
+        crashWithTheDeadWorkerStillHeartbeating();
         startReaper(WATCH);
         await().atMost(Duration.ofSeconds(15)).until(() -> log().contains("Worker pod watch: listing done")
                 && log().contains("registry watch:") && log().contains("Node watch: listing done"));
