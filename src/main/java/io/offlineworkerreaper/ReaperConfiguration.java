@@ -98,7 +98,7 @@ public final class ReaperConfiguration implements CamelConfiguration {
         closeOnShutdown(context, registryKeys);
         // the etcd client (gRPC, Netty) starts on another core while this thread builds the Kubernetes client
         // and the rest: the first cycle then finds both ready (docs/BENCHMARKS.md, startup)
-        registryKeys.warmUp(settings.alluxio().authorizedPrefix());
+        daemon(() -> registryKeys.warmUp(settings.alluxio().authorizedPrefix()), "etcd-warm-up").start();
 
         // the Kubernetes client (Vert.x, Jackson) is built on a third thread while this one builds what needs no client
         KubernetesClient given = registry.lookupByNameAndType("kubernetesClient", KubernetesClient.class);
@@ -185,7 +185,7 @@ public final class ReaperConfiguration implements CamelConfiguration {
         registry.bind("cycleScheduler", cycleScheduler);
         NodeSource nodeSource = new NodeSource(client);
         registry.bind("nodeSource", nodeSource);
-        registry.bind("caches", new WatchCaches());
+        WatchCaches caches = new WatchCaches(); // poll mode: nothing cached
         if (settings.cycle().detection() == CycleSettings.Detection.WATCH && !readOnly) {
             NodeWatch nodeWatch = new NodeWatch(client, readiness, cycleScheduler);
             addService(context, nodeWatch, "the node watch");
@@ -195,11 +195,11 @@ public final class ReaperConfiguration implements CamelConfiguration {
             WorkerPodWatch workerPodWatch = new WorkerPodWatch(client, settings.alluxio().workersNamespace(),
                     settings.alluxio().workersSelector());
             addService(context, workerPodWatch, "the worker pod watch");
-            WatchCaches caches = new WatchCaches(workerPodWatch, registryWatch, nodeWatch);
+            caches = new WatchCaches(workerPodWatch, registryWatch, nodeWatch);
             nodeSource.useCache(caches::nodes);
-            registry.bind("caches", caches);
             addService(context, new ControlWatch(client, settings.control(), cycleScheduler), "the control watch");
         }
+        registry.bind("caches", caches);
         registry.bind("safetyGate", new SafetyGate(settings.safety().maxUnhealthy(), settings.safety().cooldown(),
                 settings.safety().maxPodsPerCycle(), Clock.systemUTC()));
         registry.bind("workerPods", new WorkerPods(settings.alluxio().workersNamespace()));

@@ -62,23 +62,19 @@ public final class RegistryKeys implements AutoCloseable {
     }
 
     /**
-     * Connects to etcd on a thread of its own and asks it one cheap question (the number of keys under
-     * {@code prefix}), so that the client and its channel are ready when the first deletion comes. A failure is
-     * only logged at debug level: the cycles report etcd's state.
+     * Connects to etcd and asks it one cheap question (the number of keys under {@code prefix}), so that the
+     * client and its channel are ready when the first deletion comes (the caller runs it on a thread of its own).
+     * A failure is only logged at debug level: the cycles report etcd's state.
      */
     public void warmUp(String prefix) {
-        Thread warmUp = new Thread(() -> {
-            try {
-                client().getKVClient().get(bytes(prefix), io.etcd.jetcd.options.GetOption.builder().isPrefix(true)
-                        .withCountOnly(true).build()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                LOG.debug("etcd warm-up: {}", e.getMessage());
-            }
-        }, "etcd-warm-up");
-        warmUp.setDaemon(true);
-        warmUp.start();
+        try {
+            client().getKVClient().get(bytes(prefix), io.etcd.jetcd.options.GetOption.builder().isPrefix(true)
+                    .withCountOnly(true).build()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.debug("etcd warm-up: {}", e.getMessage());
+        }
     }
 
     /** Deletes the keys of every registration of the removal, each worker in one guarded transaction. */
