@@ -176,4 +176,18 @@ class RouteFilesTest {
                 .allSatisfy(d -> assertThat(d.get("routeConfigurationId")).as(String.valueOf(d.get("id")))
                         .isEqualTo("handle-errors"));
     }
+
+    /**
+     * A Simple comparison that is false prints both of its sides (Camel builds the message whether or not anyone
+     * reads it): on a property holding the whole cluster, 5,000 pods or 10,000 registrations as text every cycle.
+     * Those properties are tested by bean methods, never compared.
+     */
+    @Test
+    void should_never_compare_a_property_that_holds_the_whole_cluster() throws IOException {
+        Pattern compared = Pattern.compile("\\$\\{exchangeProperty\\.(workerPodList|podIdentities|authorized|heartbeats|"
+                + "allAuthorized|matching|nodes|notReadyNodes|workerPods|namespacePods)}\\s*(==|!=|<|>|contains|in |regex)");
+        for (Path file : FILES) {
+            assertThat(compared.matcher(Files.readString(file)).find()).as(file.toString()).isFalse();
+        }
+    }
 }
