@@ -197,7 +197,9 @@ public final class ReaperConfiguration implements CamelConfiguration {
             addService(context, workerPodWatch, "the worker pod watch");
             caches = new WatchCaches(workerPodWatch, registryWatch, nodeWatch);
             nodeSource.useCache(caches::nodes);
-            addService(context, new ControlWatch(client, settings.control(), cycleScheduler), "the control watch");
+            ControlWatch controlWatch = new ControlWatch(client, settings.control(), cycleScheduler);
+            control.useWatch(controlWatch);
+            addService(context, controlWatch, "the control watch");
         }
         registry.bind("caches", caches);
         registry.bind("safetyGate", new SafetyGate(settings.safety().maxUnhealthy(), settings.safety().cooldown(),

@@ -109,8 +109,9 @@ class WatchModeTest extends ReaperWorld {
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5)).until(() ->
                 !podExists(client, "default", DEAD_POD) && !registry.exists(authorizedKey(CLUSTER, WORKER_3)));
 
-        // then the cycle it started took the nodes, the worker pods and the registry from memory: no list of the
-        // API server, no read of etcd; it only re-read the one pod before acting on it, and deleted it
+        // then the cycle it started took the nodes, the worker pods, the registry and the control ConfigMap (the
+        // pause) from memory: no list of the API server, no read of etcd, no GET of the ConfigMap; it only re-read
+        // the one pod before acting on it, and deleted it
         List<String> requests = new java.util.ArrayList<>();
         io.fabric8.mockwebserver.http.RecordedRequest request;
         while ((request = server.takeRequest(200, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
@@ -119,7 +120,8 @@ class WatchModeTest extends ReaperWorld {
         assertThat(listed).hasValue(0);
         assertThat(read).hasValue(0);
         assertThat(requests).noneMatch(r -> r.startsWith("GET /api/v1/nodes") || r.startsWith("GET /api/v1/pods")
-                || r.matches("GET /api/v1/namespaces/default/pods(\\?.*)?"));
+                || r.matches("GET /api/v1/namespaces/default/pods(\\?.*)?") || r.startsWith("GET /api/v1/namespaces/"
+                + "offline-worker-reaper/configmaps"));
         assertThat(requests).contains("GET /api/v1/namespaces/default/pods/" + DEAD_POD,
                 "DELETE /api/v1/namespaces/default/pods/" + DEAD_POD);
         assertThat(podExists(client, "default", "alluxio-worker-577545dc9-5vt8k")).isTrue();

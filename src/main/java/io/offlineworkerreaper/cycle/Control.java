@@ -46,6 +46,8 @@ public final class Control {
     private List<Instant> removals = new ArrayList<>();
     private boolean configMapExists;
 
+    private volatile ControlWatch watch;
+
     public Control(KubernetesClient client, ControlSettings settings, RunMode runMode, int maxPerHour,
                    Announcements announcements, ReaperMetrics metrics, Clock clock) {
         this.client = client;
@@ -57,6 +59,14 @@ public final class Control {
         this.clock = clock;
     }
 
+    /**
+     * Watch mode: read the ConfigMap from this watch's copy while it is watching (no request per cycle), from the
+     * API server otherwise.
+     */
+    public void useWatch(ControlWatch watch) {
+        this.watch = watch;
+    }
+
     /** Reads the ConfigMap; returns the notice of a pause, a resume or a read failure, or null. */
     public synchronized Notice refresh() {
         Instant now = clock.instant();
@@ -64,7 +74,9 @@ public final class Control {
         Pause pause;
         ConfigMap map;
         try {
-            map = client.configMaps().inNamespace(settings.namespace()).withName(settings.name()).get();
+            ControlWatch copy = watch;
+            map = copy != null && copy.isWatching() ? copy.current()
+                    : client.configMaps().inNamespace(settings.namespace()).withName(settings.name()).get();
         } catch (KubernetesClientException e) {
             // the pause stays as last read: a paused reaper is never unpaused by a failed read
             LOG.warn("Cannot read the control ConfigMap {}: {} (pause state kept: {})", settings.text(), e.getMessage(),

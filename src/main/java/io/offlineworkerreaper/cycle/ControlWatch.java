@@ -1,18 +1,21 @@
 package io.offlineworkerreaper.cycle;
 
+import java.util.List;
+
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watch mode, control side: a watch on the control ConfigMap that starts a cycle as soon as it changes, so that a
- * pause (or a resume) applies at once, not one check-interval later. The cycle reads the ConfigMap itself
- * ({@link Control}); this only wakes it up. A failed watch is logged: the next cycle still reads the pause.
+ * Watch mode, control side: the control ConfigMap kept in memory by an informer (listed by name, then watched),
+ * so that a pause (or a resume) starts a cycle at once, not one check-interval later, and a healthy cycle reads
+ * the pause without a request. While the informer is not watching (starting, or reconnecting after a failure),
+ * {@link #isWatching()} is false and {@link Control} reads the ConfigMap itself, as in poll mode: a pause is never
+ * missed because the watch is down.
  */
 public final class ControlWatch extends ServiceSupport {
 
@@ -21,7 +24,7 @@ public final class ControlWatch extends ServiceSupport {
     private final KubernetesClient client;
     private final ControlSettings settings;
     private final CycleScheduler cycles;
-    private Watch watch;
+    private SharedIndexInformer<ConfigMap> informer;
 
     public ControlWatch(KubernetesClient client, ControlSettings settings, CycleScheduler cycles) {
         this.client = client;
@@ -31,30 +34,51 @@ public final class ControlWatch extends ServiceSupport {
 
     @Override
     protected void doStart() {
-        try {
-            watch = client.configMaps().inNamespace(settings.namespace()).withName(settings.name())
-                    .watch(new Watcher<>() {
-                        @Override
-                        public void eventReceived(Action action, ConfigMap resource) {
-                            cycles.trigger("control ConfigMap " + settings.text() + " " + action.name().toLowerCase());
-                        }
+        informer = client.configMaps().inNamespace(settings.namespace()).withName(settings.name()).runnableInformer(0);
+        informer.exceptionHandler((started, error) -> {
+            LOG.warn("Watch on the control ConfigMap {}: {} (cycles read it meanwhile; the informer retries)",
+                    settings.text(), error.getMessage());
+            return true;
+        });
+        informer.addEventHandler(new ResourceEventHandler<ConfigMap>() {
+            @Override
+            public void onAdd(ConfigMap map) {
+                cycles.trigger("control ConfigMap " + settings.text() + " added");
+            }
 
-                        @Override
-                        public void onClose(WatcherException cause) {
-                            LOG.warn("Watch on the control ConfigMap {} closed: {} (pauses apply at the next cycle)",
-                                    settings.text(), cause.getMessage());
-                        }
-                    });
-        } catch (RuntimeException e) {
-            LOG.warn("Cannot watch the control ConfigMap {}: {} (pauses apply at the next cycle)", settings.text(),
-                    e.getMessage());
-        }
+            @Override
+            public void onUpdate(ConfigMap before, ConfigMap after) {
+                cycles.trigger("control ConfigMap " + settings.text() + " changed");
+            }
+
+            @Override
+            public void onDelete(ConfigMap map, boolean finalStateUnknown) {
+                cycles.trigger("control ConfigMap " + settings.text() + " deleted");
+            }
+        });
+        informer.start().whenComplete((ok, error) -> {
+            if (error != null) {
+                LOG.warn("Cannot watch the control ConfigMap {}: {} (cycles read it meanwhile)", settings.text(),
+                        error.getMessage());
+            }
+        });
+    }
+
+    /** True while the informer's copy is current (listed and watching). */
+    public boolean isWatching() {
+        return informer != null && informer.isWatching();
+    }
+
+    /** The ConfigMap as last seen by the watch, or null when it does not exist. Only meaningful while watching. */
+    public ConfigMap current() {
+        List<ConfigMap> maps = informer.getStore().list();
+        return maps.isEmpty() ? null : maps.get(0);
     }
 
     @Override
     protected void doStop() {
-        if (watch != null) {
-            watch.close();
+        if (informer != null) {
+            informer.close();
         }
     }
 }
