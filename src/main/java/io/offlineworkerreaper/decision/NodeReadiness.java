@@ -118,9 +118,12 @@ public final class NodeReadiness {
         if (node.getStatus() == null || node.getStatus().getConditions() == null) {
             return null;
         }
-        return node.getStatus().getConditions().stream()
-                .filter(c -> "Ready".equals(c.getType()))
-                .findFirst().orElse(null);
+        for (NodeCondition condition : node.getStatus().getConditions()) { // every node, every cycle: no stream
+            if ("Ready".equals(condition.getType())) {
+                return condition;
+            }
+        }
+        return null;
     }
 
     private static Instant transitionTime(String node, String raw) {
