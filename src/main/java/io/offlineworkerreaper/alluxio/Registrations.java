@@ -15,9 +15,12 @@ public final class Registrations {
         return WorkerRegistry.fromEtcd(response, prefix);
     }
 
-    /** Which worker pod each registration belongs to. */
-    public WorkerMatching match(List<PodIdentity> pods, WorkerRegistry authorized, WorkerRegistry heartbeats) {
-        return WorkerMatching.match(pods, authorized, heartbeats);
+    private final WorkerMatching.Memo memo = new WorkerMatching.Memo();
+
+    /** Which worker pod each registration belongs to (worked out again only for what changed since the last cycle). */
+    public synchronized WorkerMatching match(List<PodIdentity> pods, WorkerRegistry authorized,
+                                             WorkerRegistry heartbeats) {
+        return WorkerMatching.match(pods, authorized, heartbeats, memo);
     }
 
     /** Every cluster with workers in this etcd, for the cluster-name finding. */

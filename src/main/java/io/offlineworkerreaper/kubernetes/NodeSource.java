@@ -244,6 +244,11 @@ public final class NodeSource {
                     .withTaints(node.getSpec().getTaints()).endSpec();
         }
         NodeCondition ready = NodeReadiness.readyCondition(node);
+        if (ready != null) {
+            // the constants themselves: every cycle compares 5,000 of them, and equal references compare at once
+            ready = new io.fabric8.kubernetes.api.model.NodeConditionBuilder(ready).withType("Ready")
+                    .withStatus(ready.getStatus() == null ? null : ready.getStatus().intern()).build();
+        }
         slim.withNewStatus().withConditions(ready == null ? List.of() : List.of(ready)).endStatus();
         return slim.build();
     }

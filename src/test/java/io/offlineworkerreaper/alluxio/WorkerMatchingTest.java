@@ -146,4 +146,34 @@ public class WorkerMatchingTest {
 
         assertThat(m.registrations().get(0).owners()).containsExactlyInAnyOrder(id(DEAD).uid(), id(LIVE).uid());
     }
+
+    /** The memo a cycle keeps must never change a matching: after churn it agrees with one worked out afresh. */
+    @Test
+    void should_match_with_the_memo_as_without_it_after_pods_and_registrations_change() {
+        WorkerMatching.Memo memo = new WorkerMatching.Memo();
+        Pod replacement = ClusterObjects.workerPod("default", "alluxio-worker-577545dc9-new", "alluxio-e2e-worker2",
+                "10.244.4.5"); // the dead pod's IP, reused by a new pod elsewhere
+        WorkerRegistry authorized = registry(DHT, Map.of("w1", AlluxioRegistry.workerValue("w1", "10.244.4.5"),
+                "w2", AlluxioRegistry.workerValue("w2", "10.244.1.14")));
+        WorkerRegistry heartbeats = registry(SD, Map.of("w2", AlluxioRegistry.workerValue("w2", "10.244.1.14")));
+        List<PodIdentity> before = List.of(id(DEAD), id(LIVE));
+        List<PodIdentity> after = List.of(id(replacement), id(LIVE));
+        WorkerRegistry changed = registry(DHT, Map.of("w1", AlluxioRegistry.workerValue("w1", "10.244.9.9"),
+                "w2", AlluxioRegistry.workerValue("w2", "10.244.1.14")));
+        for (Object[] step : new Object[][] {{before, authorized}, {before, authorized}, {after, authorized},
+                {after, changed}, {before, changed}}) {
+            @SuppressWarnings("unchecked")
+            List<PodIdentity> pods = (List<PodIdentity>) step[0];
+            WorkerRegistry dht = (WorkerRegistry) step[1];
+            assertThat(WorkerMatching.match(pods, dht, heartbeats, memo).registrations())
+                    .isEqualTo(WorkerMatching.match(pods, dht, heartbeats).registrations());
+        }
+        assertThat(w1(WorkerMatching.match(after, authorized, heartbeats, memo)).owners())
+                .containsExactly(id(replacement).uid());
+        assertThat(w1(WorkerMatching.match(after, changed, heartbeats, memo)).owners()).isEmpty();
+    }
+
+    private static WorkerMatching.Registration w1(WorkerMatching matching) {
+        return matching.registrations().stream().filter(r -> r.id().equals("w1")).findFirst().orElseThrow();
+    }
 }
