@@ -84,8 +84,38 @@ final class BenchJar implements AutoCloseable {
         reader.start();
     }
 
+    private static Path imageApp;
+
+    /**
+     * Started as the image starts it: the jar where the Dockerfile puts it, the AppCDS archive its training run
+     * records (trained once per benchmark, with the Dockerfile's command), its entrypoint's flags and its ENV, then
+     * the Deployment's flags as for every run.
+     */
+    static synchronized BenchJar startAsImage(Path dir, String name, Map<String, String> env) throws Exception {
+        if (imageApp == null) {
+            Path app = Files.createDirectories(dir.resolve("image"));
+            Files.copy(defaultJar(), app.resolve("offline-worker-reaper.jar"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.deleteIfExists(app.resolve("reaper.jsa"));
+            Image.train(app);
+            imageApp = app;
+        }
+        Map<String, String> all = new java.util.LinkedHashMap<>(Image.env());
+        all.keySet().removeIf(k -> k.startsWith("REAPER_"));
+        all.putAll(env);
+        return start(dir, name, all, Image.entrypointFlags(imageApp), imageApp.resolve("offline-worker-reaper.jar"));
+    }
+
+    private static Path defaultJar() {
+        return Path.of(System.getProperty("reaper.jar", "target/offline-worker-reaper.jar")).toAbsolutePath();
+    }
+
     static BenchJar start(Path dir, String name, Map<String, String> env, List<String> extraFlags) throws IOException {
-        Path jar = Path.of(System.getProperty("reaper.jar", "target/offline-worker-reaper.jar")).toAbsolutePath();
+        return start(dir, name, env, extraFlags, defaultJar());
+    }
+
+    private static BenchJar start(Path dir, String name, Map<String, String> env, List<String> extraFlags, Path jar)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(POD_JVM);

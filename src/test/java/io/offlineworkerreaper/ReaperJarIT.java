@@ -76,49 +76,17 @@ class ReaperJarIT {
         return new Run(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8), elsewhere);
     }
 
-    /** The Dockerfile's command starting at {@code prefix} (a RUN or the ENTRYPOINT), continuation lines joined. */
-    private static String dockerfileCommand(String prefix) throws IOException {
-        List<String> lines = Files.readAllLines(Path.of("Dockerfile"));
-        StringBuilder command = new StringBuilder();
-        boolean in = false;
-        for (String line : lines) {
-            if (line.startsWith(prefix)) {
-                in = true;
-            }
-            if (in) {
-                command.append(line.replaceAll("\\\\$", "")).append(' ');
-                if (!line.endsWith("\\")) {
-                    break;
-                }
-            }
-        }
-        return command.toString().trim();
-    }
-
     @Test
     void should_record_the_dockerfiles_class_archive_and_start_with_it_or_silently_without_it() throws Exception {
         Path app = Files.createTempDirectory("reaper-app");
         Files.copy(PRODUCTION_JAR, app.resolve("offline-worker-reaper.jar"));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
-        // when the Dockerfile's training run runs where the image has the jar
-        String training = dockerfileCommand("RUN KUBERNETES_MASTER=").substring("RUN ".length())
-                .replace("/app/", "@APP@/").replace("/tmp/", "@APP@/").replace("@APP@", app.toString())
-                .replace(" java ", " " + java + " ");
-        Process train = new ProcessBuilder("bash", "-c", training).directory(app.toFile()).redirectErrorStream(true)
-                .start();
-        String trained = new String(train.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(train.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        // when the Dockerfile's training run runs where the image has the jar (it exits 0, or this throws)
+        Image.train(app);
 
         // then it wrote the archive, and the image's entrypoint maps it (-Xshare:on fails when it cannot)
-        assertThat(train.exitValue()).as(trained).isZero();
         assertThat(Files.size(app.resolve("reaper.jsa"))).isGreaterThan(10L * 1024 * 1024);
-        List<String> entrypoint = new ArrayList<>();
-        Matcher word = Pattern.compile("\"([^\"]*)\"").matcher(dockerfileCommand("ENTRYPOINT "));
-        while (word.find()) {
-            entrypoint.add(word.group(1).replace("/app/", app + "/"));
-        }
-        entrypoint.set(0, java);
+        List<String> entrypoint = Image.entrypoint(app);
         assertThat(entrypoint).contains("-Xshare:auto");
         List<String> strict = new ArrayList<>(entrypoint);
         strict.set(strict.indexOf("-Xshare:auto"), "-Xshare:on");

@@ -208,13 +208,16 @@ class ScaleBench {
                 + check("startup with archive", percentile(archived, 50), 1000, "ms") + " |");
     }
 
-    /** Phases 2-5 for one detection mode and size: startup, one minute healthy, then latency runs. */
+    /**
+     * Phases 2-5 for one detection mode and size: startup, one minute healthy, then latency runs; the jar started
+     * as the image starts it (its class archive, its entrypoint's flags and ENV, the Deployment's flags).
+     */
     private void steadyState(Path dir, BenchCluster cluster, Workers workers, EtcdServer etcd, String mode, int nodes,
                              String prefix) throws Exception {
         String interval = mode.equals("poll") ? "1s" : "30s";
         List<Integer> targets = mode.equals("poll") ? List.of(1, 2, 3, 4, 5) : List.of(11, 12, 13, 14, 15);
-        try (BenchJar jar = BenchJar.start(dir, prefix + "-" + mode, env(dir, cluster, etcd, prefix, mode, interval),
-                List.of())) {
+        try (BenchJar jar = BenchJar.startAsImage(dir, prefix + "-" + mode,
+                env(dir, cluster, etcd, prefix, mode, interval))) {
             Instant firstCycle = jar.await("Cycle ended", Duration.ofMinutes(2));
             Duration startup = Duration.between(jar.spawned, firstCycle);
             if (mode.equals("watch")) {
