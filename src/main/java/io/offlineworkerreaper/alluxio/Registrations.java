@@ -20,7 +20,7 @@ public final class Registrations {
     /** Which worker pod each registration belongs to (worked out again only for what changed since the last cycle). */
     public synchronized WorkerMatching match(List<PodIdentity> pods, WorkerRegistry authorized,
                                              WorkerRegistry heartbeats) {
-        return WorkerMatching.match(pods, authorized, heartbeats, memo);
+        return memo.matching(pods, authorized, heartbeats);
     }
 
     /** Every cluster with workers in this etcd, for the cluster-name finding. */

@@ -111,6 +111,23 @@ public final class WorkerMatching {
         private Addresses index = new Addresses(List.of());
         private Map<WorkerEntry, List<String>> owners = new java.util.IdentityHashMap<>();
         private Map<WorkerEntry, List<String>> used = new java.util.IdentityHashMap<>();
+        private WorkerRegistry lastAuthorized;
+        private WorkerRegistry lastHeartbeats;
+        private WorkerMatching last;
+
+        /**
+         * The last matching itself when nothing changed since (the same registry objects, the watches' copies, and
+         * the same pods); otherwise a new one, with what this memo kept.
+         */
+        public WorkerMatching matching(List<PodIdentity> pods, WorkerRegistry authorized, WorkerRegistry heartbeats) {
+            if (last == null || authorized != lastAuthorized || heartbeats != lastHeartbeats
+                    || !sameObjects(this.pods, pods)) {
+                last = match(pods, authorized, heartbeats, this);
+                lastAuthorized = authorized;
+                lastHeartbeats = heartbeats;
+            }
+            return last;
+        }
 
         void use(List<PodIdentity> now) {
             if (!sameObjects(pods, now)) {

@@ -52,13 +52,16 @@ public final class RegistryWatch extends ServiceSupport {
         Watch.Watcher watcher;
         /** Which watch is current: what an older one (closed by us) still reports is ignored. */
         int generation;
+        /** The entries as a registry, made once per change (cycles take it as it is: 5,000 workers). */
+        private WorkerRegistry snapshot;
 
         Prefix(String prefix, boolean heartbeats) {
             this.prefix = prefix;
             this.heartbeats = heartbeats;
         }
 
-        void load(GetResponse response) {
+        synchronized void load(GetResponse response) {
+            snapshot = null;
             entries.clear();
             for (KeyValue kv : response.getKvs()) {
                 put(kv);
@@ -66,7 +69,8 @@ public final class RegistryWatch extends ServiceSupport {
             revision = response.getHeader().getRevision();
         }
 
-        void put(KeyValue kv) {
+        synchronized void put(KeyValue kv) {
+            snapshot = null;
             String key = kv.getKey().toString(StandardCharsets.UTF_8);
             WorkerEntry entry = WorkerRegistry.entryUnder(prefix, key, kv.getValue().toString(StandardCharsets.UTF_8));
             if (entry != null) {
@@ -92,13 +96,25 @@ public final class RegistryWatch extends ServiceSupport {
                 if (event.getEventType() == WatchEvent.EventType.PUT) {
                     put(kv);
                 } else if (event.getEventType() == WatchEvent.EventType.DELETE) {
-                    entries.remove(key);
+                    remove(key);
                     if (heartbeats) {
                         cycles.trigger("heartbeat " + key + " is gone from etcd");
                     }
                 }
                 revision = Math.max(revision, kv.getModRevision());
             }
+        }
+
+        private synchronized void remove(String key) {
+            snapshot = null;
+            entries.remove(key);
+        }
+
+        synchronized WorkerRegistry snapshot() {
+            if (snapshot == null) {
+                snapshot = new WorkerRegistry(prefix, List.copyOf(entries.values()));
+            }
+            return snapshot;
         }
 
         private void onError(int from, Throwable error) {
@@ -240,16 +256,12 @@ public final class RegistryWatch extends ServiceSupport {
 
     /** The registrations under /DHT/&lt;cluster&gt;/AUTHORIZED/ while watched; null otherwise (the cycle reads etcd). */
     public WorkerRegistry authorized() {
-        return isWatching() ? snapshot(authorized) : null;
+        return isWatching() ? authorized.snapshot() : null;
     }
 
     /** The heartbeats under /ServiceDiscovery/&lt;cluster&gt;/ while watched; null otherwise. */
     public WorkerRegistry heartbeats() {
-        return isWatching() ? snapshot(heartbeats) : null;
-    }
-
-    private static WorkerRegistry snapshot(Prefix prefix) {
-        return new WorkerRegistry(prefix.prefix, List.copyOf(prefix.entries.values()));
+        return isWatching() ? heartbeats.snapshot() : null;
     }
 
     private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {

@@ -168,6 +168,11 @@ public class WorkerMatchingTest {
             assertThat(WorkerMatching.match(pods, dht, heartbeats, memo).registrations())
                     .isEqualTo(WorkerMatching.match(pods, dht, heartbeats).registrations());
         }
+        // nothing changed (the same registry objects, the same pods): the same matching; a change: a new one
+        WorkerMatching once = memo.matching(after, authorized, heartbeats);
+        assertThat(memo.matching(List.copyOf(after), authorized, heartbeats)).isSameAs(once);
+        assertThat(memo.matching(after, changed, heartbeats)).isNotSameAs(once);
+        assertThat(w1(memo.matching(after, changed, heartbeats)).owners()).isEmpty();
         assertThat(w1(WorkerMatching.match(after, authorized, heartbeats, memo)).owners())
                 .containsExactly(id(replacement).uid());
         assertThat(w1(WorkerMatching.match(after, changed, heartbeats, memo)).owners()).isEmpty();
