@@ -4,6 +4,8 @@ import java.util.List;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.offlineworkerreaper.alluxio.WorkerRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a cycle may take from memory instead of asking the API server and etcd (bean {@code caches}): in watch
@@ -11,6 +13,8 @@ import io.offlineworkerreaper.alluxio.WorkerRegistry;
  * null otherwise, and always in poll mode: the cycle then lists and reads, as it always did.
  */
 public final class WatchCaches {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WatchCaches.class);
 
     /**
      * How long a cycle waits for a watch that has not listed yet (the first cycles after startup) before it lists
@@ -61,6 +65,22 @@ public final class WatchCaches {
             }
         }
         synced = true; // later, a watch that is down makes the cycle list at once
+        returnListingMemory();
+    }
+
+    /**
+     * Once, when the watches have listed: one full collection, so that the heap the initial lists grew (pages of
+     * whole nodes and pods, the registry's answer) is given back to the system (with the Deployment's
+     * -XX:MaxHeapFreeRatio; SerialGC resizes the heap only after a full collection, and a watch-mode reaper
+     * allocates too little afterwards to have one). At 5,000 nodes the heap keeps 70 MiB alive of the 200+ MiB
+     * the lists made it commit. In watch mode nothing is listed again unless a watch fails.
+     */
+    private static void returnListingMemory() {
+        Runtime runtime = Runtime.getRuntime();
+        long before = runtime.totalMemory();
+        System.gc();
+        LOG.info("Watches listed: heap {} MiB committed before a full collection, {} MiB after ({} MiB in use)",
+                before >> 20, runtime.totalMemory() >> 20, (runtime.totalMemory() - runtime.freeMemory()) >> 20);
     }
 
     /**
