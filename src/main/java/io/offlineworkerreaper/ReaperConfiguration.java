@@ -197,6 +197,10 @@ public final class ReaperConfiguration implements CamelConfiguration {
             addService(context, workerPodWatch, "the worker pod watch");
             caches = new WatchCaches(workerPodWatch, registryWatch, nodeWatch);
             nodeSource.useCache(caches::nodes);
+        }
+        if (!readOnly) {
+            // both modes: one watch on one ConfigMap costs the API server nothing per cycle, spares every cycle a
+            // GET (poll mode's healthy cycle is its node list alone) and applies a pause at once
             ControlWatch controlWatch = new ControlWatch(client, settings.control(), cycleScheduler);
             control.useWatch(controlWatch);
             addService(context, controlWatch, "the control watch");

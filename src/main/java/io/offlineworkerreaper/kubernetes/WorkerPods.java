@@ -1,6 +1,7 @@
 package io.offlineworkerreaper.kubernetes;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -30,22 +31,26 @@ public final class WorkerPods {
 
     /** Every listed worker pod of the namespace, opted-out ones included: they too account for heartbeats. */
     /**
-     * The identities of the last call, by pod object: in watch mode the pods come from the informer's store, the
-     * same objects from one cycle to the next until they change, so each identity is worked out once per change,
-     * not once per pod and cycle (5,000 pods).
+     * The identities of the last call, by pod uid and resourceVersion (a pod's identity changes only with a new
+     * version of it), so that each is worked out once per change, not once per pod and cycle (5,000 pods). Keyed
+     * by strings, not by the pods: in poll mode holding the last cycle's whole pods would double them in memory.
      */
-    private Map<Pod, PodIdentity> lastIdentities = new java.util.IdentityHashMap<>();
+    private Map<String, PodIdentity> lastIdentities = new HashMap<>();
 
     public synchronized List<PodIdentity> identities(List<Pod> pods) {
-        Map<Pod, PodIdentity> known = lastIdentities;
-        Map<Pod, PodIdentity> now = new java.util.IdentityHashMap<>();
+        Map<String, PodIdentity> known = lastIdentities;
+        Map<String, PodIdentity> now = new HashMap<>();
         List<PodIdentity> identities = new ArrayList<>();
         for (Pod pod : inNamespace(pods)) {
-            PodIdentity identity = known.get(pod);
+            String version = pod.getMetadata().getUid() == null || pod.getMetadata().getResourceVersion() == null
+                    ? null : pod.getMetadata().getUid() + "/" + pod.getMetadata().getResourceVersion();
+            PodIdentity identity = version == null ? null : known.get(version);
             if (identity == null) {
                 identity = PodIdentity.of(pod);
             }
-            now.put(pod, identity);
+            if (version != null) {
+                now.put(version, identity);
+            }
             identities.add(identity);
         }
         lastIdentities = now;
