@@ -312,11 +312,18 @@ class ScaleBench {
         String node = BenchCluster.nodeName(n);
         String pod = BenchCluster.workerPod(n);
         String worker = Workers.id(prefix, n);
-        cluster.setReady(node, "Unknown", Instant.now().minus(Duration.ofMinutes(5)));
-        Thread.sleep(1500); // a cycle or two refuse: the worker still heartbeats
-        workers.expire(worker);
         String heartbeat = AlluxioKeys.heartbeatKey(cluster(prefix), worker);
         String authorized = AlluxioKeys.authorizedKey(cluster(prefix), worker);
+        // a heartbeat of its own, granted now: at 15,000 nodes the benchmark JVM paused long enough while it loaded
+        // and served the lists for a lease granted minutes earlier to lapse, and the run then measured from then
+        workers.revive(prefix, n);
+        etcdDeleted.remove(heartbeat);
+        cluster.setReady(node, "Unknown", Instant.now().minus(Duration.ofMinutes(5)));
+        Thread.sleep(1500); // a cycle or two refuse: the worker still heartbeats
+        if (etcdDeleted.containsKey(heartbeat)) {
+            throw new IllegalStateException("the heartbeat of " + worker + " lapsed before its run: not measured");
+        }
+        workers.expire(worker);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!(etcdDeleted.containsKey(heartbeat) && etcdDeleted.containsKey(authorized)
                 && cluster.api.podDeleted.containsKey(pod))) {
@@ -421,6 +428,14 @@ class ScaleBench {
                 }
             }
             CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)).get();
+        }
+
+        /** The worker heartbeats again on a fresh lease of its own (its key moved to it). */
+        void revive(String prefix, int n) {
+            String worker = id(prefix, n);
+            assertThat(own).containsKey(worker);
+            registry.stopHeartbeat(worker);
+            registry.heartbeat(cluster(prefix), worker, BenchCluster.podIp(n, 0), 5);
         }
 
         void expire(String worker) {
