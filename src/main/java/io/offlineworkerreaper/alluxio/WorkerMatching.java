@@ -99,8 +99,7 @@ public final class WorkerMatching {
         heartbeats.entries().forEach(e -> byId.computeIfAbsent(e.id(), id -> new WorkerEntry[2])[1] = e);
         memo.use(pods);
         List<Registration> registrations = new ArrayList<>();
-        byId.forEach((id, entries) -> registrations.add(
-                new Registration(id, entries[0], entries[1], owners(entries[0], entries[1], memo))));
+        byId.forEach((id, entries) -> registrations.add(memo.registration(id, entries[0], entries[1])));
         memo.forgetUnused();
         return new WorkerMatching(pods, registrations, authorized.isEmpty() && heartbeats.isEmpty());
     }
@@ -129,13 +128,35 @@ public final class WorkerMatching {
             return last;
         }
 
+        /** The last matching's registrations by id, while the pods are the same. */
+        private Map<String, Registration> registrations = new java.util.HashMap<>();
+        private Map<String, Registration> usedRegistrations = new java.util.HashMap<>();
+
         void use(List<PodIdentity> now) {
             if (!sameObjects(pods, now)) {
                 pods = now;
                 index = new Addresses(now);
                 owners = new java.util.IdentityHashMap<>();
+                registrations = new java.util.HashMap<>();
             }
             used = new java.util.IdentityHashMap<>();
+            usedRegistrations = new java.util.HashMap<>();
+        }
+
+        /** The registration of the last matching when both of its entries are the same objects; a new one else. */
+        Registration registration(String id, WorkerEntry authorized, WorkerEntry heartbeat) {
+            Registration known = registrations.get(id);
+            Registration registration = known != null && known.authorized() == authorized
+                    && known.heartbeat() == heartbeat ? known
+                    : new Registration(id, authorized, heartbeat, WorkerMatching.owners(authorized, heartbeat, this));
+            usedRegistrations.put(id, registration);
+            for (WorkerEntry entry : new WorkerEntry[] {authorized, heartbeat}) {
+                List<String> kept = entry == null ? null : owners.get(entry); // for the next matching
+                if (kept != null) {
+                    used.put(entry, kept);
+                }
+            }
+            return registration;
         }
 
         List<String> owners(WorkerEntry entry) {
@@ -150,6 +171,7 @@ public final class WorkerMatching {
         /** Keeps only the entries of this matching: a registration deleted from etcd is not held on to. */
         void forgetUnused() {
             owners = used;
+            registrations = usedRegistrations;
         }
 
         private static boolean sameObjects(List<PodIdentity> a, List<PodIdentity> b) {

@@ -160,13 +160,16 @@ public class WorkerMatchingTest {
         List<PodIdentity> after = List.of(id(replacement), id(LIVE));
         WorkerRegistry changed = registry(DHT, Map.of("w1", AlluxioRegistry.workerValue("w1", "10.244.9.9"),
                 "w2", AlluxioRegistry.workerValue("w2", "10.244.1.14")));
-        for (Object[] step : new Object[][] {{before, authorized}, {before, authorized}, {after, authorized},
-                {after, changed}, {before, changed}}) {
+        WorkerRegistry noHeartbeat = registry(SD, Map.of());
+        for (Object[] step : new Object[][] {{before, authorized, heartbeats}, {before, authorized, heartbeats},
+                {after, authorized, heartbeats}, {after, changed, heartbeats}, {after, changed, noHeartbeat},
+                {after, changed, heartbeats}, {before, changed, heartbeats}}) {
             @SuppressWarnings("unchecked")
             List<PodIdentity> pods = (List<PodIdentity>) step[0];
             WorkerRegistry dht = (WorkerRegistry) step[1];
-            assertThat(WorkerMatching.match(pods, dht, heartbeats, memo).registrations())
-                    .isEqualTo(WorkerMatching.match(pods, dht, heartbeats).registrations());
+            WorkerRegistry sd = (WorkerRegistry) step[2];
+            assertThat(WorkerMatching.match(pods, dht, sd, memo).registrations())
+                    .isEqualTo(WorkerMatching.match(pods, dht, sd).registrations());
         }
         // nothing changed (the same registry objects, the same pods): the same matching; a change: a new one
         WorkerMatching once = memo.matching(after, authorized, heartbeats);
