@@ -29,7 +29,6 @@ public final class WorkerPods {
         this.namespace = namespace;
     }
 
-    /** Every listed worker pod of the namespace, opted-out ones included: they too account for heartbeats. */
     /**
      * The identities of the last call, by pod uid and resourceVersion (a pod's identity changes only with a new
      * version of it), so that each is worked out once per change, not once per pod and cycle (5,000 pods). Keyed
@@ -37,6 +36,7 @@ public final class WorkerPods {
      */
     private Map<String, PodIdentity> lastIdentities = new HashMap<>();
 
+    /** Every listed worker pod of the namespace, opted-out ones included: they too account for heartbeats. */
     public synchronized List<PodIdentity> identities(List<Pod> pods) {
         Map<String, PodIdentity> known = lastIdentities;
         Map<String, PodIdentity> now = new HashMap<>();
