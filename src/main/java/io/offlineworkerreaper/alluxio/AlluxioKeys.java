@@ -1,5 +1,9 @@
 package io.offlineworkerreaper.alluxio;
 
+import java.nio.charset.StandardCharsets;
+
+import io.etcd.jetcd.ByteSequence;
+
 /**
  * Where Alluxio 3.x keeps its workers in etcd (EtcdMembershipManager). The prefixes end with a slash: Alluxio
  * itself queries without one, so that {@code default-alluxio2} would match {@code default-alluxio}.
@@ -25,5 +29,10 @@ public final class AlluxioKeys {
 
     public static String heartbeatKey(String cluster, String workerId) {
         return heartbeatPrefix(cluster) + workerId;
+    }
+
+    /** A key, prefix or value as etcd takes it: UTF-8 bytes. */
+    public static ByteSequence bytes(String text) {
+        return ByteSequence.from(text, StandardCharsets.UTF_8);
     }
 }

@@ -1,13 +1,11 @@
 package io.offlineworkerreaper.alluxio;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
@@ -17,6 +15,8 @@ import io.etcd.jetcd.kv.TxnResponse;
 import io.offlineworkerreaper.decision.Remediation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import static io.offlineworkerreaper.alluxio.AlluxioKeys.bytes;
 
 /**
  * Deletes a dead worker's registration in one etcd transaction per worker, guarded by what made it dead: the
@@ -107,10 +107,6 @@ public final class RegistryKeys implements AutoCloseable {
             }
         }
         return new Deletion(removal, deleted, cameBack);
-    }
-
-    private static ByteSequence bytes(String key) {
-        return ByteSequence.from(key, StandardCharsets.UTF_8);
     }
 
     @Override

@@ -10,7 +10,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
@@ -27,6 +26,8 @@ import io.offlineworkerreaper.settings.SecretMasker;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import static io.offlineworkerreaper.alluxio.AlluxioKeys.bytes;
 
 /**
  * Watch mode, etcd side: the Alluxio registry kept in memory, so that a cycle started by a watch reads nothing
@@ -271,10 +272,6 @@ public final class RegistryWatch extends ServiceSupport {
             }
         }
         return false;
-    }
-
-    private static ByteSequence bytes(String text) {
-        return ByteSequence.from(text, StandardCharsets.UTF_8);
     }
 
     @Override

@@ -9,7 +9,6 @@ import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.options.GetOption;
@@ -17,6 +16,8 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.support.CloseableClient;
 import io.grpc.stub.StreamObserver;
 import io.offlineworkerreaper.alluxio.AlluxioKeys;
+
+import static io.offlineworkerreaper.alluxio.AlluxioKeys.bytes;
 
 /**
  * Registers Alluxio workers in etcd the way Alluxio 3.x does (EtcdMembershipManager): a permanent
@@ -136,10 +137,6 @@ public final class AlluxioRegistry implements AutoCloseable {
         heartbeats.values().forEach(CloseableClient::close);
         heartbeats.clear();
         client.close();
-    }
-
-    private static ByteSequence bytes(String text) {
-        return ByteSequence.from(text, StandardCharsets.UTF_8);
     }
 
     private static <T> T await(java.util.concurrent.CompletableFuture<T> call) {
