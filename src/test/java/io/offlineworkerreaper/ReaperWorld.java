@@ -6,6 +6,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The world the route tests run in: the fabric8 CRUD API mock, one real etcd per test class (emptied before
@@ -19,6 +22,19 @@ abstract class ReaperWorld extends EtcdWorld {
     HttpStandIn slack;
     RunningReaper reaper;
     private int logMark;
+
+    /**
+     * When a test fails, what the reaper warned about and what Slack received during it go to the test's output
+     * (the CI log shows it): a failure that happened once on a loaded machine can be understood from that alone.
+     */
+    @RegisterExtension
+    final TestWatcher printOnFailure = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            System.out.println(FailureReport.of(context.getDisplayName(), log(),
+                    slack == null ? java.util.List.of() : slack.texts()));
+        }
+    };
 
     @BeforeEach
     void startSlack() throws Exception {
