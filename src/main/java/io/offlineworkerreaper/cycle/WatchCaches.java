@@ -96,8 +96,8 @@ public final class WatchCaches {
         try {
             com.sun.management.HotSpotDiagnosticMXBean vm = java.lang.management.ManagementFactory
                     .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
-            vm.setVMOption("MinHeapFreeRatio", "20");
-            vm.setVMOption("MaxHeapFreeRatio", "30");
+            vm.setVMOption("MinHeapFreeRatio", "10");
+            vm.setVMOption("MaxHeapFreeRatio", "20");
         } catch (RuntimeException e) {
             LOG.info("Heap bounds left as they are: {}", e.getMessage());
         }
