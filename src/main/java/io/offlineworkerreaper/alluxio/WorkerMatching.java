@@ -154,6 +154,9 @@ public final class WorkerMatching {
         }
 
         private static boolean sameObjects(List<PodIdentity> a, List<PodIdentity> b) {
+            if (a == b) {
+                return true;
+            }
             if (a.size() != b.size()) {
                 return false;
             }

@@ -28,6 +28,7 @@ public final class WorkerPodWatch extends ServiceSupport {
     private final String namespace;
     private final Map<String, String> selector;
     private SharedIndexInformer<Pod> informer;
+    private SlimStore<Pod> store;
 
     public WorkerPodWatch(KubernetesClient client, String namespace, Map<String, String> selector) {
         this.client = client;
@@ -39,8 +40,9 @@ public final class WorkerPodWatch extends ServiceSupport {
     protected void doStart() {
         informer = client.pods().inNamespace(namespace).withLabels(selector).withLimit(NodeWatch.LIST_PAGE)
                 .runnableInformer(0);
-        informer.itemStore(new SlimStore<>(pod -> pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(),
-                WorkerPods::slim));
+        store = new SlimStore<>(pod -> pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(),
+                WorkerPods::slim);
+        informer.itemStore(store);
         informer.exceptionHandler((started, error) -> {
             LOG.warn("Worker pod watch: {} ({}); the informer retries, and cycles list the pods meanwhile",
                     error.getMessage(), started ? "watching" : "listing");
@@ -75,7 +77,7 @@ public final class WorkerPodWatch extends ServiceSupport {
 
     /** The informer's slim worker pods while it is watching; null otherwise (the cycle then lists them). */
     public List<Pod> cached() {
-        return isWatching() ? informer.getStore().list() : null;
+        return isWatching() ? store.snapshot() : null;
     }
 
     @Override

@@ -36,8 +36,23 @@ public final class WorkerPods {
      */
     private Map<String, PodIdentity> lastIdentities = new HashMap<>();
 
+    /**
+     * The list of the last {@link #identities} call and its result: the watch's cache hands out the same list while
+     * no worker pod changed, and then nothing is worked out again. Held weakly: a list that is not the cache's
+     * (poll mode lists whole pods every cycle) is gone with its cycle.
+     */
+    private java.lang.ref.WeakReference<List<Pod>> identitiesOf = new java.lang.ref.WeakReference<>(null);
+    private List<PodIdentity> lastIdentityList = List.of();
+
+    /** The same for {@link #onNotReadyNodes}: the pods of the namespace by node name, for that list. */
+    private java.lang.ref.WeakReference<List<Pod>> byNodeOf = new java.lang.ref.WeakReference<>(null);
+    private Map<String, List<Integer>> byNode = Map.of();
+
     /** Every listed worker pod of the namespace, opted-out ones included: they too account for heartbeats. */
     public synchronized List<PodIdentity> identities(List<Pod> pods) {
+        if (pods != null && pods == identitiesOf.get()) {
+            return lastIdentityList;
+        }
         Map<String, PodIdentity> known = lastIdentities;
         Map<String, PodIdentity> now = new HashMap<>();
         List<PodIdentity> identities = new ArrayList<>();
@@ -54,20 +69,27 @@ public final class WorkerPods {
             identities.add(identity);
         }
         lastIdentities = now;
-        return List.copyOf(identities);
+        lastIdentityList = List.copyOf(identities);
+        identitiesOf = new java.lang.ref.WeakReference<>(pods);
+        return lastIdentityList;
     }
 
+    /** The worker pods on these nodes, in the listed order, that can be matched and may be acted on. */
     public List<WorkerPod> onNotReadyNodes(List<Pod> pods, List<NotReadyNode> notReadyNodes) {
+        if (pods == null) {
+            return List.of();
+        }
+        Map<String, List<Integer>> index = podsByNode(pods);
+        java.util.TreeSet<Integer> positions = new java.util.TreeSet<>(); // the listed order, as before
+        notReadyNodes.forEach(n -> positions.addAll(index.getOrDefault(n.name(), List.of())));
+        List<Pod> onThem = positions.stream().map(pods::get).toList();
         Map<String, NotReadyNode> byName = notReadyNodes.stream()
                 .collect(Collectors.toMap(NotReadyNode::name, Function.identity()));
         List<WorkerPod> found = new ArrayList<>();
-        for (Pod pod : inNamespace(pods)) {
+        for (Pod pod : onThem) {
             String name = pod.getMetadata().getName();
-            String nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
-            NotReadyNode node = nodeName == null ? null : byName.get(nodeName);
-            if (node == null) {
-                continue;
-            }
+            String nodeName = pod.getSpec().getNodeName();
+            NotReadyNode node = byName.get(nodeName);
             if (OptOut.isExcluded(pod)) {
                 LOG.info("Worker pod {}/{} on NotReady node {} carries {}=true: leaving it alone", namespace, name,
                         nodeName, OptOut.KEY);
@@ -116,6 +138,27 @@ public final class WorkerPods {
                     .withPhase(status.getPhase()).endStatus();
         }
         return slim.build();
+    }
+
+    /**
+     * Where in {@code pods} the pods of the namespace are, by the name of their node; kept while the same list is
+     * passed (positions, not pods: nothing of a poll-mode list outlives its cycle).
+     */
+    private synchronized Map<String, List<Integer>> podsByNode(List<Pod> pods) {
+        if (pods == byNodeOf.get()) {
+            return byNode;
+        }
+        Map<String, List<Integer>> index = new HashMap<>();
+        for (int i = 0; i < pods.size(); i++) {
+            Pod pod = pods.get(i);
+            String nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+            if (nodeName != null && pod.getMetadata() != null && namespace.equals(pod.getMetadata().getNamespace())) {
+                index.computeIfAbsent(nodeName, n -> new ArrayList<>(1)).add(i);
+            }
+        }
+        byNode = index;
+        byNodeOf = new java.lang.ref.WeakReference<>(pods);
+        return index;
     }
 
     private List<Pod> inNamespace(List<Pod> pods) {

@@ -65,4 +65,29 @@ class WorkerPodsTest {
         assertThat(workerPods.identities(List.of(optedOut, elsewhere, pod("on-live", "n1", "10.244.3.7"))))
                 .extracting(PodIdentity::name).containsExactly("opted-out", "on-live");
     }
+    @Test
+    void should_keep_the_listed_order_over_several_not_ready_nodes_and_answer_each_call_for_its_nodes() {
+        NotReadyNode n4 = new NotReadyNode("n4", "False", Instant.EPOCH, Duration.ofHours(1));
+        List<Pod> pods = List.of(pod("a", "n3", "10.0.0.1"), pod("b", "n4", "10.0.0.2"), pod("c", "n1", "10.0.0.3"),
+                pod("d", "n3", "10.0.0.4"));
+
+        assertThat(workerPods.onNotReadyNodes(pods, List.of(n4, DEAD))).extracting(WorkerPod::name)
+                .containsExactly("a", "b", "d");
+        // the same list again (the watch's cache while no pod changed), other nodes
+        assertThat(workerPods.onNotReadyNodes(pods, List.of(n4))).extracting(WorkerPod::name).containsExactly("b");
+        assertThat(workerPods.onNotReadyNodes(pods, List.of())).isEmpty();
+        // another list: worked out for it
+        assertThat(workerPods.onNotReadyNodes(List.of(pod("e", "n4", "10.0.0.5")), List.of(n4)))
+                .extracting(WorkerPod::name).containsExactly("e");
+    }
+
+    @Test
+    void should_work_identities_out_again_for_another_list_only() {
+        List<Pod> pods = List.of(pod("a", "n3", "10.0.0.1"));
+        List<PodIdentity> first = workerPods.identities(pods);
+
+        assertThat(workerPods.identities(pods)).isSameAs(first);
+        assertThat(workerPods.identities(List.of(pod("a", "n3", "10.0.0.7")))).extracting(PodIdentity::primaryAddress)
+                .containsExactly("10.0.0.7");
+    }
 }
