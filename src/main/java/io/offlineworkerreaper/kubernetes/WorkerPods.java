@@ -36,22 +36,36 @@ public final class WorkerPods {
      */
     private Map<String, PodIdentity> lastIdentities = new HashMap<>();
 
-    /**
-     * The list of the last {@link #identities} call and its result: the watch's cache hands out the same list while
-     * no worker pod changed, and then nothing is worked out again. Held weakly: a list that is not the cache's
-     * (poll mode lists whole pods every cycle) is gone with its cycle.
-     */
-    private java.lang.ref.WeakReference<List<Pod>> identitiesOf = new java.lang.ref.WeakReference<>(null);
-    private List<PodIdentity> lastIdentityList = List.of();
+    /** The last {@link #identities}, and the pods of the namespace by node name: each for the list it came from. */
+    private final KeptFor<List<PodIdentity>> lastIdentityList = new KeptFor<>();
+    private final KeptFor<Map<String, List<Integer>>> byNode = new KeptFor<>();
 
-    /** The same for {@link #onNotReadyNodes}: the pods of the namespace by node name, for that list. */
-    private java.lang.ref.WeakReference<List<Pod>> byNodeOf = new java.lang.ref.WeakReference<>(null);
-    private Map<String, List<Integer>> byNode = Map.of();
+    /**
+     * What was worked out of one list of pods, for as long as the same list object is passed again: the watch's
+     * cache hands out the same list while no worker pod changed, and then nothing is worked out again. The list is
+     * held weakly: one that is not the cache's (poll mode lists whole pods every cycle) is gone with its cycle.
+     */
+    private static final class KeptFor<R> {
+        private java.lang.ref.WeakReference<List<Pod>> list = new java.lang.ref.WeakReference<>(null);
+        private R result;
+
+        /** What was kept for this very list, or null. */
+        R of(List<Pod> pods) {
+            return pods != null && pods == list.get() ? result : null;
+        }
+
+        R keep(List<Pod> pods, R worked) {
+            list = new java.lang.ref.WeakReference<>(pods);
+            result = worked;
+            return worked;
+        }
+    }
 
     /** Every listed worker pod of the namespace, opted-out ones included: they too account for heartbeats. */
     public synchronized List<PodIdentity> identities(List<Pod> pods) {
-        if (pods != null && pods == identitiesOf.get()) {
-            return lastIdentityList;
+        List<PodIdentity> kept = lastIdentityList.of(pods);
+        if (kept != null) {
+            return kept;
         }
         Map<String, PodIdentity> known = lastIdentities;
         Map<String, PodIdentity> now = new HashMap<>();
@@ -69,9 +83,7 @@ public final class WorkerPods {
             identities.add(identity);
         }
         lastIdentities = now;
-        lastIdentityList = List.copyOf(identities);
-        identitiesOf = new java.lang.ref.WeakReference<>(pods);
-        return lastIdentityList;
+        return lastIdentityList.keep(pods, List.copyOf(identities));
     }
 
     /** The worker pods on these nodes, in the listed order, that can be matched and may be acted on. */
@@ -145,26 +157,27 @@ public final class WorkerPods {
      * passed (positions, not pods: nothing of a poll-mode list outlives its cycle).
      */
     private synchronized Map<String, List<Integer>> podsByNode(List<Pod> pods) {
-        if (pods == byNodeOf.get()) {
-            return byNode;
+        Map<String, List<Integer>> kept = byNode.of(pods);
+        if (kept != null) {
+            return kept;
         }
         Map<String, List<Integer>> index = new HashMap<>();
         for (int i = 0; i < pods.size(); i++) {
             Pod pod = pods.get(i);
             String nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
-            if (nodeName != null && pod.getMetadata() != null && namespace.equals(pod.getMetadata().getNamespace())) {
+            if (nodeName != null && ofNamespace(pod)) {
                 index.computeIfAbsent(nodeName, n -> new ArrayList<>(1)).add(i);
             }
         }
-        byNode = index;
-        byNodeOf = new java.lang.ref.WeakReference<>(pods);
-        return index;
+        return byNode.keep(pods, index);
     }
 
     private List<Pod> inNamespace(List<Pod> pods) {
-        // the API was asked for this namespace only; never act outside it
-        return (pods == null ? List.<Pod>of() : pods).stream()
-                .filter(p -> p.getMetadata() != null && namespace.equals(p.getMetadata().getNamespace()))
-                .toList();
+        return (pods == null ? List.<Pod>of() : pods).stream().filter(this::ofNamespace).toList();
+    }
+
+    /** The API was asked for this namespace only; never act outside it. */
+    private boolean ofNamespace(Pod pod) {
+        return pod.getMetadata() != null && namespace.equals(pod.getMetadata().getNamespace());
     }
 }
