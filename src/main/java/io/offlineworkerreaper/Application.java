@@ -6,7 +6,7 @@ import java.util.Map;
 import io.offlineworkerreaper.cycle.Once;
 import io.offlineworkerreaper.observe.Check;
 import io.offlineworkerreaper.settings.InvalidSettingException;
-import io.offlineworkerreaper.settings.LogFileSettings;
+import io.offlineworkerreaper.settings.EarlySettings;
 
 /**
  * Entry point. {@code java -jar offline-worker-reaper.jar [--check | --once] [-Dkey=value ...]}: settings given as
@@ -61,7 +61,7 @@ public final class Application {
             }
         }
         try {
-            LogFileSettings.apply(overrides); // before anything logs: log4j2 reads them once, at its start
+            EarlySettings.apply(overrides); // before anything logs: the log reads them once, at its start
             if (once && (demo || check)) {
                 System.err.println("offline-worker-reaper: --once cannot be combined with --demo or --check\n"
                         + usage());

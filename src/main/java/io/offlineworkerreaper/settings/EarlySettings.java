@@ -4,37 +4,39 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The log file settings, which the logging system needs before Camel, and its property resolution, start.
- * They are resolved in Camel's order (-D after the jar, environment, JVM system property, the packaged
- * application.properties), validated, and handed to log4j2 as system properties.
+ * Settings read before Camel, and its property resolution, start. They are resolved in Camel's order (-D after
+ * the jar, environment, JVM system property, the packaged application.properties). The log's are validated and
+ * handed to the log ({@code reaper-logging.properties}) as system properties by {@link #apply}; {@link #lookup}
+ * lets the Kubernetes client be built from the first instant (Reaper), with the timeout the settings will have.
  */
-public final class LogFileSettings {
+public final class EarlySettings {
 
     public static final String FILE = "reaper.log.file";
     public static final String MAX_SIZE = "reaper.log.max-size";
     public static final String MAX_FILES = "reaper.log.max-files";
+    public static final String LEVEL = "reaper.log.level";
     private static final Pattern SIZE = Pattern.compile("\\d{1,6}(KB|MB|GB)");
     private static final Pattern COUNT = Pattern.compile("[1-9]\\d{0,2}");
+    private static final Pattern LEVELS = Pattern.compile("(?i)TRACE|DEBUG|INFO|WARN|ERROR");
 
-    private LogFileSettings() {
+    private EarlySettings() {
     }
 
     /** Resolves, validates and publishes the log file settings; throws InvalidSettingException on a bad value. */
     public static void apply(Map<String, String> overrides) {
-        Properties packaged = packaged();
-        Function<String, String> resolve = key -> Stream.of(overrides.get(key),
-                        System.getenv(ReaperSettings.environmentVariableOf(key)), System.getProperty(key),
-                        packaged.getProperty(key))
-                .filter(v -> v != null && !v.isBlank()).map(String::trim).findFirst().orElse(null);
+        Function<String, Optional<String>> lookup = lookup(overrides);
+        Function<String, String> resolve = key -> lookup.apply(key).orElse(null);
         String file = resolve.apply(FILE);
         String size = resolve.apply(MAX_SIZE);
         String files = resolve.apply(MAX_FILES);
+        String level = resolve.apply(LEVEL);
         if (file == null) {
             throw new InvalidSettingException(FILE, "''", "a file path such as worker-monitor.log");
         }
@@ -44,14 +46,26 @@ public final class LogFileSettings {
         if (files == null || !COUNT.matcher(files).matches()) {
             throw new InvalidSettingException(MAX_FILES, String.valueOf(files), "a whole number from 1 to 999");
         }
+        if (level == null || !LEVELS.matcher(level).matches()) {
+            throw new InvalidSettingException(LEVEL, String.valueOf(level), "TRACE, DEBUG, INFO, WARN or ERROR");
+        }
         System.setProperty(FILE, file);
         System.setProperty(MAX_SIZE, size);
         System.setProperty(MAX_FILES, files);
+        System.setProperty(LEVEL, level.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /** Any setting's value as Camel will resolve it, for a {@link Reader}; blank is absent. */
+    public static Function<String, Optional<String>> lookup(Map<String, String> overrides) {
+        Properties packaged = packaged();
+        return key -> Stream.of(overrides.get(key), System.getenv(ReaperSettings.environmentVariableOf(key)),
+                        System.getProperty(key), packaged.getProperty(key))
+                .filter(v -> v != null && !v.isBlank()).map(String::trim).findFirst();
     }
 
     private static Properties packaged() {
         Properties properties = new Properties();
-        try (InputStream in = LogFileSettings.class.getResourceAsStream("/application.properties")) {
+        try (InputStream in = EarlySettings.class.getResourceAsStream("/application.properties")) {
             if (in != null) {
                 properties.load(in);
             }
