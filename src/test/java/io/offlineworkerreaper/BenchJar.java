@@ -106,7 +106,7 @@ final class BenchJar implements AutoCloseable {
         return start(dir, name, all, Image.entrypointFlags(imageApp), imageApp.resolve("offline-worker-reaper.jar"));
     }
 
-    private static Path defaultJar() {
+    static Path defaultJar() {
         return Path.of(System.getProperty("reaper.jar", "target/offline-worker-reaper.jar")).toAbsolutePath();
     }
 
@@ -114,13 +114,26 @@ final class BenchJar implements AutoCloseable {
         return start(dir, name, env, extraFlags, defaultJar());
     }
 
-    private static BenchJar start(Path dir, String name, Map<String, String> env, List<String> extraFlags, Path jar)
+    /** With Native Memory Tracking on, for the memory figures. */
+    static BenchJar start(Path dir, String name, Map<String, String> env, List<String> extraFlags, Path jar)
+            throws IOException {
+        List<String> flags = new ArrayList<>(List.of("-XX:NativeMemoryTracking=summary"));
+        flags.addAll(extraFlags);
+        return startBare(dir, name, env, flags, jar);
+    }
+
+    /** Under the Deployment's flags and {@code extraFlags} alone (startup: no Native Memory Tracking). */
+    static BenchJar startBare(Path dir, String name, Map<String, String> env, List<String> extraFlags, Path jar)
             throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(POD_JVM);
-        command.add("-XX:NativeMemoryTracking=summary");
         command.addAll(extraFlags);
+        // -Dbench.profile-flags="...": e.g. a profiler agent, in every run but a training run (CDS dumping refuses agents)
+        String profile = System.getProperty("bench.profile-flags", "").trim();
+        if (!profile.isEmpty() && extraFlags.stream().noneMatch(f -> f.startsWith("-XX:ArchiveClassesAtExit"))) {
+            command.addAll(List.of(profile.split("\\s+")));
+        }
         command.addAll(List.of("-jar", jar.toString(), "-Dcamel.management.enabled=false"));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("REAPER_") || k.equals("JAVA_TOOL_OPTIONS"));

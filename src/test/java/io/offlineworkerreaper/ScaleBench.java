@@ -185,33 +185,59 @@ class ScaleBench {
      * the AppCDS archive a training run recorded (as the Dockerfile and run.sh do), under the Deployment's flags.
      */
     private void startup(Path dir, BenchCluster cluster, EtcdServer etcd) throws Exception {
-        Path archive = dir.resolve("startup.jsa");
-        Files.deleteIfExists(archive);
         Map<String, String> env = env(dir, cluster, etcd, "small", "poll", "30s");
-        try (BenchJar training = BenchJar.start(dir, "startup-training", env, BenchJar.recordArchive(archive))) {
-            training.await("Cycle ended", Duration.ofMinutes(1));
-        } // the archive is written as the JVM exits
-        List<Long> plain = new ArrayList<>();
-        List<Long> archived = new ArrayList<>();
+        List<Path> jars = new ArrayList<>(List.of(BenchJar.defaultJar()));
+        // -Dbench.compare-jar=<jar> (another build: this code before a change) and/or -Dbench.compare-flags="<JVM
+        // flags>" (added to the Deployment's): a second variant, measured in the same interleaved runs
+        String compare = System.getProperty("bench.compare-jar", "").trim();
+        List<String> compareFlags = System.getProperty("bench.compare-flags", "").isBlank() ? List.of()
+                : List.of(System.getProperty("bench.compare-flags").trim().split("\\s+"));
+        if (!compare.isEmpty() || !compareFlags.isEmpty()) {
+            jars.add(compare.isEmpty() ? BenchJar.defaultJar() : Path.of(compare).toAbsolutePath());
+        }
+        List<Path> archives = new ArrayList<>();
+        for (int j = 0; j < jars.size(); j++) {
+            Path archive = dir.resolve("startup-" + j + ".jsa");
+            Files.deleteIfExists(archive);
+            List<String> flags = new ArrayList<>(j == 0 ? List.of() : compareFlags);
+            flags.addAll(BenchJar.recordArchive(archive));
+            try (BenchJar training = BenchJar.startBare(dir, "startup-training-" + j, env, flags, jars.get(j))) {
+                training.await("Cycle ended", Duration.ofMinutes(1));
+            } // the archive is written as the JVM exits
+            archives.add(archive);
+        }
+        Map<String, List<Long>> runs = new java.util.LinkedHashMap<>();
         for (int i = 0; i < STARTUPS; i++) {
-            for (boolean cds : new boolean[] {false, true}) {
-                try (BenchJar jar = BenchJar.start(dir, "startup-" + (cds ? "cds-" : "plain-") + i, env,
-                        cds ? BenchJar.useArchive(archive) : List.of())) {
-                    (cds ? archived : plain).add(Duration.between(jar.spawned,
-                            jar.await("Cycle ended", Duration.ofMinutes(1))).toMillis());
+            for (int j = 0; j < jars.size(); j++) {
+                for (boolean cds : new boolean[] {false, true}) {
+                    String variant = (j == 0 ? "" : "compare-") + (cds ? "cds" : "plain");
+                    List<String> flags = new ArrayList<>(j == 0 ? List.of() : compareFlags);
+                    flags.addAll(cds ? BenchJar.useArchive(archives.get(j)) : List.of());
+                    try (BenchJar jar = BenchJar.startBare(dir, "startup-" + variant + "-" + i, env, flags,
+                            jars.get(j))) {
+                        runs.computeIfAbsent(variant, v -> new ArrayList<>()).add(Duration.between(jar.spawned,
+                                jar.await("Cycle ended", Duration.ofMinutes(1))).toMillis());
+                    }
                 }
             }
         }
         section("Startup, java -jar to the first cycle ended (20 nodes, the Deployment's JVM flags, interleaved runs)");
         report.add("| variant | runs | median | min | max | all (ms) | target |");
         report.add("|---|---|---|---|---|---|---|");
-        report.add("| no archive | " + plain.size() + " | " + percentile(plain, 50) + " ms | " + Collections.min(plain)
-                + " ms | " + Collections.max(plain) + " ms | " + plain + " | "
-                + check("startup without archive", percentile(plain, 50), 2500, "ms") + " |");
-        report.add("| AppCDS archive of a training run (" + Files.size(archive) / (1024 * 1024) + " MiB) | "
-                + archived.size() + " | " + percentile(archived, 50) + " ms | " + Collections.min(archived) + " ms | "
-                + Collections.max(archived) + " ms | " + archived + " | "
-                + check("startup with archive", percentile(archived, 50), 1000, "ms") + " |");
+        for (int j = 0; j < jars.size(); j++) {
+            String prefix = j == 0 ? "" : "compare-";
+            String jarName = j == 0 ? "" : " (compared: " + (compare.isEmpty() ? "this jar" : jars.get(j))
+                    + (compareFlags.isEmpty() ? "" : ", with " + String.join(" ", compareFlags)) + ")";
+            List<Long> plain = runs.get(prefix + "plain");
+            List<Long> archived = runs.get(prefix + "cds");
+            report.add("| no archive" + jarName + " | " + plain.size() + " | " + percentile(plain, 50) + " ms | "
+                    + Collections.min(plain) + " ms | " + Collections.max(plain) + " ms | " + plain + " | "
+                    + (j == 0 ? check("startup without archive", percentile(plain, 50), 2500, "ms") : "-") + " |");
+            report.add("| AppCDS archive of a training run (" + Files.size(archives.get(j)) / (1024 * 1024) + " MiB)"
+                    + jarName + " | " + archived.size() + " | " + percentile(archived, 50) + " ms | "
+                    + Collections.min(archived) + " ms | " + Collections.max(archived) + " ms | " + archived + " | "
+                    + (j == 0 ? check("startup with archive", percentile(archived, 50), 1000, "ms") : "-") + " |");
+        }
     }
 
     /**
