@@ -13,8 +13,7 @@ import java.util.stream.Stream;
 /**
  * Settings read before Camel, and its property resolution, start. They are resolved in Camel's order (-D after
  * the jar, environment, JVM system property, the packaged application.properties). The log's are validated and
- * handed to the log ({@code reaper-logging.properties}) as system properties by {@link #apply}; {@link #lookup}
- * lets the Kubernetes client be built from the first instant (Reaper), with the timeout the settings will have.
+ * handed to the log ({@code reaper-logging.properties}) as system properties.
  */
 public final class EarlySettings {
 
@@ -55,8 +54,8 @@ public final class EarlySettings {
         System.setProperty(LEVEL, level.toUpperCase(java.util.Locale.ROOT));
     }
 
-    /** Any setting's value as Camel will resolve it, for a {@link Reader}; blank is absent. */
-    public static Function<String, Optional<String>> lookup(Map<String, String> overrides) {
+    /** Any setting's value as Camel will resolve it; blank is absent. */
+    private static Function<String, Optional<String>> lookup(Map<String, String> overrides) {
         Properties packaged = packaged();
         return key -> Stream.of(overrides.get(key), System.getenv(ReaperSettings.environmentVariableOf(key)),
                         System.getProperty(key), packaged.getProperty(key))
