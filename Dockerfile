@@ -26,7 +26,7 @@ COPY --from=build /src/target/offline-worker-reaper.jar /app/offline-worker-reap
 # (startup 2.2 s -> 1.4 s on 2 cores, docs/BENCHMARKS.md) and, should it not match this JDK or jar, starts without
 # it, silently (-Xshare:auto). Same flags as the Deployment's JAVA_TOOL_OPTIONS.
 RUN KUBERNETES_MASTER=http://127.0.0.1:9 REAPER_ETCD_ENDPOINTS=http://127.0.0.1:9 REAPER_LOG_FILE=/tmp/training.log \
-    java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k \
+    java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss256k \
          -XX:ArchiveClassesAtExit=/app/reaper.jsa -Xlog:cds=off -Xlog:cds+dynamic=off \
          -Dreaper.kubernetes.timeout=1s -Dreaper.etcd.timeout=1s -Dcamel.management.enabled=false \
          -jar /app/offline-worker-reaper.jar --once; \

@@ -54,7 +54,7 @@ fi
 # jar); later runs map it, and a JVM that cannot use it starts without it, silently.
 jvm_flags() { # jvm_flags JAR
   archive="${1%.jar}.jsa"
-  echo "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -Xms64m"
+  echo "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss256k -Xms64m"
   if [ -f "$archive" ]; then
     echo "-XX:SharedArchiveFile=$archive -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off"
   else
