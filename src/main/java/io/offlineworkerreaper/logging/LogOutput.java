@@ -40,15 +40,19 @@ final class LogOutput {
     synchronized void write(int level, String logger, String message, Throwable thrown) {
         long now = System.currentTimeMillis();
         String thread = Thread.currentThread().getName();
+        String line = null;
         if (level >= consoleLevel) {
+            line = consoleFormat.format(now, level, thread, logger, message, thrown);
             PrintStream out = console.get();
-            out.print(consoleFormat.format(now, level, thread, logger, message, thrown));
+            out.print(line);
             out.flush();
         }
         if (file != null) {
+            if (line == null || fileFormat != consoleFormat) {
+                line = fileFormat.format(now, level, thread, logger, message, thrown);
+            }
             try {
-                file.write(fileFormat.format(now, level, thread, logger, message, thrown)
-                        .getBytes(StandardCharsets.UTF_8));
+                file.write(line.getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
                 errors.println("offline-worker-reaper: cannot write the log file " + file.path() + " (" + e
                         + "): logging to the console only from now on");
