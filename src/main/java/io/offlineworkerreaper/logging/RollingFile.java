@@ -54,7 +54,9 @@ final class RollingFile implements AutoCloseable {
                 Files.move(numbered(i), numbered(i + 1), StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        Files.move(path, numbered(1), StandardCopyOption.REPLACE_EXISTING);
+        if (Files.exists(path)) { // an operator may have moved it away
+            Files.move(path, numbered(1), StandardCopyOption.REPLACE_EXISTING);
+        }
         open(false);
     }
 

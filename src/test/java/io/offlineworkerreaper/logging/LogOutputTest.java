@@ -98,6 +98,19 @@ class LogOutputTest {
     }
 
     @Test
+    void a_file_moved_away_by_hand_is_started_again_at_the_next_rotation() throws IOException {
+        Path file = dir.resolve("r.log");
+        LogOutput out = output("file", file.toString(), "file.max-size", "1KB", "file.max-files", "2",
+                "console.level", "OFF");
+        LineLogger logger = new LineLogger("x", 0, out);
+        logger.info("{}", "x".repeat(1100));
+        Files.move(file, dir.resolve("kept-by-hand.log"));
+        logger.info("after the move");
+        assertThat(Files.readString(file)).contains("after the move");
+        assertThat(errors.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
     void a_file_that_cannot_be_opened_is_reported_once_and_the_console_goes_on() throws IOException {
         Path notAFile = Files.createDirectory(dir.resolve("a-directory"));
         LogOutput out = output("file", notAFile.toString());
