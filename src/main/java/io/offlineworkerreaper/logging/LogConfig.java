@@ -11,6 +11,8 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.slf4j.event.Level;
+
 /**
  * What the log writes where, read once from {@code reaper-logging.properties} on the classpath
  * ({@code reaper-logging-test.properties} first, for the tests). Keys:
@@ -30,7 +32,10 @@ public record LogConfig(int rootLevel, Map<String, Integer> levels, int consoleL
     /** Above ERROR: nothing. */
     public static final int OFF = 50;
     private static final Pattern PROPERTY = Pattern.compile("\\$\\{([^}:]+)(?::-([^}]*))?}");
-    private static final Pattern SIZE = Pattern.compile("(\\d{1,9})(KB|MB|GB)");
+    /** A file size as the settings write it (reaper.log.max-size, checked by EarlySettings with the same pattern). */
+    public static final Pattern SIZE = Pattern.compile("(\\d{1,6})(KB|MB|GB)");
+    /** How many rotated files (reaper.log.max-files). */
+    public static final Pattern FILE_COUNT = Pattern.compile("[1-9]\\d{0,2}");
 
     /** The classpath's configuration, system properties substituted. */
     public static LogConfig load() {
@@ -104,15 +109,15 @@ public record LogConfig(int rootLevel, Map<String, Integer> levels, int consoleL
     }
 
     private static int level(String key, String v, String source) {
-        return switch (v.toUpperCase(Locale.ROOT)) {
-            case "TRACE" -> 0;
-            case "DEBUG" -> 10;
-            case "INFO" -> 20;
-            case "WARN" -> 30;
-            case "ERROR" -> 40;
-            case "OFF" -> OFF;
-            default -> throw invalid(source, key, v, "TRACE, DEBUG, INFO, WARN, ERROR or OFF");
-        };
+        String name = v.toUpperCase(Locale.ROOT);
+        if (name.equals("OFF")) {
+            return OFF;
+        }
+        try {
+            return Level.valueOf(name).toInt(); // TRACE 0, DEBUG 10, INFO 20, WARN 30, ERROR 40
+        } catch (IllegalArgumentException e) {
+            throw invalid(source, key, v, "TRACE, DEBUG, INFO, WARN, ERROR or OFF");
+        }
     }
 
     private static LineFormat format(String key, String v, String source) {
@@ -140,7 +145,7 @@ public record LogConfig(int rootLevel, Map<String, Integer> levels, int consoleL
     }
 
     private static int count(String v, String source) {
-        if (!v.matches("[1-9]\\d{0,2}")) {
+        if (!FILE_COUNT.matcher(v).matches()) {
             throw invalid(source, "file.max-files", v, "a whole number from 1 to 999");
         }
         return Integer.parseInt(v);

@@ -3,12 +3,14 @@ package io.offlineworkerreaper.settings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+
+import io.offlineworkerreaper.logging.LogConfig;
 
 /**
  * Settings read before Camel, and its property resolution, start. They are resolved in Camel's order (-D after
@@ -21,8 +23,6 @@ public final class EarlySettings {
     public static final String MAX_SIZE = "reaper.log.max-size";
     public static final String MAX_FILES = "reaper.log.max-files";
     public static final String LEVEL = "reaper.log.level";
-    private static final Pattern SIZE = Pattern.compile("\\d{1,6}(KB|MB|GB)");
-    private static final Pattern COUNT = Pattern.compile("[1-9]\\d{0,2}");
     private static final Pattern LEVELS = Pattern.compile("(?i)TRACE|DEBUG|INFO|WARN|ERROR");
 
     private EarlySettings() {
@@ -30,8 +30,11 @@ public final class EarlySettings {
 
     /** Resolves, validates and publishes the log file settings; throws InvalidSettingException on a bad value. */
     public static void apply(Map<String, String> overrides) {
-        Function<String, Optional<String>> lookup = lookup(overrides);
-        Function<String, String> resolve = key -> lookup.apply(key).orElse(null);
+        Properties packaged = packaged();
+        Function<String, String> resolve = key -> Stream.of(overrides.get(key),
+                        System.getenv(ReaperSettings.environmentVariableOf(key)), System.getProperty(key),
+                        packaged.getProperty(key))
+                .filter(v -> v != null && !v.isBlank()).map(String::trim).findFirst().orElse(null);
         String file = resolve.apply(FILE);
         String size = resolve.apply(MAX_SIZE);
         String files = resolve.apply(MAX_FILES);
@@ -39,10 +42,10 @@ public final class EarlySettings {
         if (file == null) {
             throw new InvalidSettingException(FILE, "''", "a file path such as worker-monitor.log");
         }
-        if (size == null || !SIZE.matcher(size).matches()) {
+        if (size == null || !LogConfig.SIZE.matcher(size).matches()) {
             throw new InvalidSettingException(MAX_SIZE, String.valueOf(size), "a size such as 500KB, 5MB or 1GB");
         }
-        if (files == null || !COUNT.matcher(files).matches()) {
+        if (files == null || !LogConfig.FILE_COUNT.matcher(files).matches()) {
             throw new InvalidSettingException(MAX_FILES, String.valueOf(files), "a whole number from 1 to 999");
         }
         if (level == null || !LEVELS.matcher(level).matches()) {
@@ -51,15 +54,7 @@ public final class EarlySettings {
         System.setProperty(FILE, file);
         System.setProperty(MAX_SIZE, size);
         System.setProperty(MAX_FILES, files);
-        System.setProperty(LEVEL, level.toUpperCase(java.util.Locale.ROOT));
-    }
-
-    /** Any setting's value as Camel will resolve it; blank is absent. */
-    private static Function<String, Optional<String>> lookup(Map<String, String> overrides) {
-        Properties packaged = packaged();
-        return key -> Stream.of(overrides.get(key), System.getenv(ReaperSettings.environmentVariableOf(key)),
-                        System.getProperty(key), packaged.getProperty(key))
-                .filter(v -> v != null && !v.isBlank()).map(String::trim).findFirst();
+        System.setProperty(LEVEL, level.toUpperCase(Locale.ROOT));
     }
 
     private static Properties packaged() {
