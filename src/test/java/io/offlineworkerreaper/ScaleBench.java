@@ -230,14 +230,17 @@ class ScaleBench {
                     + (compareFlags.isEmpty() ? "" : ", with " + String.join(" ", compareFlags)) + ")";
             List<Long> plain = runs.get(prefix + "plain");
             List<Long> archived = runs.get(prefix + "cds");
-            report.add("| no archive" + jarName + " | " + plain.size() + " | " + percentile(plain, 50) + " ms | "
-                    + Collections.min(plain) + " ms | " + Collections.max(plain) + " ms | " + plain + " | "
-                    + (j == 0 ? check("startup without archive", percentile(plain, 50), 2500, "ms") : "-") + " |");
-            report.add("| AppCDS archive of a training run (" + Files.size(archives.get(j)) / (1024 * 1024) + " MiB)"
-                    + jarName + " | " + archived.size() + " | " + percentile(archived, 50) + " ms | "
-                    + Collections.min(archived) + " ms | " + Collections.max(archived) + " ms | " + archived + " | "
-                    + (j == 0 ? check("startup with archive", percentile(archived, 50), 1000, "ms") : "-") + " |");
+            report.add(startupRow("no archive" + jarName, plain,
+                    j == 0 ? check("startup without archive", percentile(plain, 50), 2500, "ms") : "-"));
+            report.add(startupRow("AppCDS archive of a training run (" + Files.size(archives.get(j)) / (1024 * 1024)
+                    + " MiB)" + jarName, archived,
+                    j == 0 ? check("startup with archive", percentile(archived, 50), 1000, "ms") : "-"));
         }
+    }
+
+    private static String startupRow(String variant, List<Long> ms, String target) {
+        return "| " + variant + " | " + ms.size() + " | " + percentile(ms, 50) + " ms | " + Collections.min(ms)
+                + " ms | " + Collections.max(ms) + " ms | " + ms + " | " + target + " |";
     }
 
     /**
