@@ -15,7 +15,8 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A local HTTP server standing in for an HTTP peer (Slack, Alertmanager, a webhook gateway): it records every
- * POST and answers like Slack does (which Alertmanager and a gateway take too: only the status matters to them).
+ * POST and answers like Slack does (which Alertmanager and a gateway take too: only the status matters to them),
+ * refusing as Slack does ({@code 400 invalid_blocks}) a Block Kit message over Block Kit's limits.
  */
 final class HttpStandIn implements AutoCloseable {
 
@@ -23,8 +24,11 @@ final class HttpStandIn implements AutoCloseable {
     record Post(String path, String body, long nanoTime, int status, String authorization) {
     }
 
-    /** A scripted answer: status and extra headers. */
-    record Answer(int status, Map<String, String> headers) {
+    /** A scripted answer: status, extra headers and, when given, the body (Slack's reason on a 400). */
+    record Answer(int status, Map<String, String> headers, String body) {
+        Answer(int status, Map<String, String> headers) {
+            this(status, headers, null);
+        }
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -50,6 +54,14 @@ final class HttpStandIn implements AutoCloseable {
                 scripted.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
             }
             int answered = scripted != null ? scripted.status() : status;
+            if (scripted != null && scripted.body() != null) {
+                answer = scripted.body().getBytes(StandardCharsets.UTF_8);
+            }
+            String invalid = blockKitProblem(body);
+            if (invalid != null && answered == 200) { // Slack refuses it as it does: 400 invalid_blocks
+                answered = 400;
+                answer = ("invalid_blocks: " + invalid).getBytes(StandardCharsets.UTF_8);
+            }
             posts.add(new Post(exchange.getRequestURI().getPath(), body, System.nanoTime(), answered,
                     exchange.getRequestHeaders().getFirst("Authorization")));
             exchange.sendResponseHeaders(answered, answer.length);
@@ -57,6 +69,54 @@ final class HttpStandIn implements AutoCloseable {
             exchange.close();
         });
         server.start();
+    }
+
+    /**
+     * What breaks Block Kit's documented limits in a Slack message, or null (also for a body that is not one):
+     * 50 blocks; a header's plain text of 150 characters; a section's text of 3,000, its 10 fields of 2,000 each;
+     * a context's 10 elements; a message text of 40,000.
+     */
+    static String blockKitProblem(String body) {
+        com.fasterxml.jackson.databind.JsonNode message;
+        try {
+            message = JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+        if (message == null || !message.has("blocks")) {
+            return null;
+        }
+        com.fasterxml.jackson.databind.JsonNode blocks = message.get("blocks");
+        if (blocks.size() > 50) {
+            return blocks.size() + " blocks (at most 50)";
+        }
+        if (message.path("text").asText().length() > 40_000) {
+            return "text of " + message.path("text").asText().length() + " characters (at most 40000)";
+        }
+        for (com.fasterxml.jackson.databind.JsonNode block : blocks) {
+            String type = block.path("type").asText();
+            int text = block.path("text").path("text").asText().length();
+            if (type.equals("header") && text > 150) {
+                return "header of " + text + " characters (at most 150)";
+            }
+            if (type.equals("section")) {
+                if (text > 3_000) {
+                    return "section text of " + text + " characters (at most 3000)";
+                }
+                if (block.path("fields").size() > 10) {
+                    return block.path("fields").size() + " fields in a section (at most 10)";
+                }
+                for (com.fasterxml.jackson.databind.JsonNode field : block.path("fields")) {
+                    if (field.path("text").asText().length() > 2_000) {
+                        return "a section field of " + field.path("text").asText().length() + " characters (at most 2000)";
+                    }
+                }
+            }
+            if (type.equals("context") && block.path("elements").size() > 10) {
+                return block.path("elements").size() + " context elements (at most 10)";
+            }
+        }
+        return null;
     }
 
     /** From now on, answer every post with this HTTP status (Slack down: 500). */

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.offlineworkerreaper.alluxio.WorkerMatching;
 import io.offlineworkerreaper.kubernetes.WorkerPod;
+import io.offlineworkerreaper.text.Untrusted;
 
 /**
  * What the reaper decided for one worker pod on a NotReady node.
@@ -33,6 +34,7 @@ public record Remediation(WorkerPod pod, Verdict verdict, List<WorkerMatching.Re
 
     public Remediation {
         workers = List.copyOf(workers);
+        detail = Untrusted.line(detail, 4_096); // it quotes etcd values: one line, bounded, wherever it is shown
     }
 
     public static Remediation refusal(WorkerPod pod, Verdict verdict, List<WorkerMatching.Registration> workers,

@@ -12,6 +12,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.offlineworkerreaper.text.Bounded;
 import org.apache.camel.Exchange;
 
 /**
@@ -30,6 +31,14 @@ import org.apache.camel.Exchange;
 public final class AlertmanagerAlerts {
 
     static final Duration EVENT_FOR = Duration.ofMinutes(5);
+    /**
+     * Alertmanager sets no size, but its receivers do (PagerDuty: a summary of 1,024 characters; Opsgenie: a
+     * description of 15,000) and every label value is kept in its memory and in each notification's group key:
+     * labels name one object (253 characters at most in Kubernetes), the summary and description are cut.
+     */
+    static final int MAX_LABEL = 256;
+    static final int MAX_SUMMARY = 1_024;
+    static final int MAX_DESCRIPTION = 8_192;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One post: a notice, or (notice null) the refresh of the firing alerts. */
@@ -123,15 +132,19 @@ public final class AlertmanagerAlerts {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("alertname", alertname(notice));
         labels.put("severity", notice.severity());
-        notice.field("Node").map(n -> n.split(" ", 2)[0]).ifPresent(n -> labels.put("node", n));
-        notice.field("Pod").ifPresent(p -> labels.put("pod", p));
-        notice.field("Worker").ifPresent(w -> labels.put("worker", w));
-        notice.field("Setting").ifPresent(s -> labels.put("setting", s));
-        step(notice.condition()).ifPresent(s -> labels.put("step", s));
+        notice.field("Node").map(n -> n.split(" ", 2)[0]).ifPresent(n -> labels.put("node", label(n)));
+        notice.field("Pod").ifPresent(p -> labels.put("pod", label(p)));
+        notice.field("Worker").ifPresent(w -> labels.put("worker", label(w)));
+        notice.field("Setting").ifPresent(s -> labels.put("setting", label(s)));
+        step(notice.condition()).ifPresent(s -> labels.put("step", label(s)));
         Map<String, String> annotations = new LinkedHashMap<>();
-        annotations.put("summary", notice.title());
-        annotations.put("description", notice.text());
+        annotations.put("summary", Bounded.text(notice.title(), MAX_SUMMARY));
+        annotations.put("description", Bounded.text(notice.text(), MAX_DESCRIPTION));
         return new Alert(labels, annotations, now);
+    }
+
+    private static String label(String value) {
+        return Bounded.text(value, MAX_LABEL);
     }
 
     /** The alert a RECOVERED notice ends, as it was labelled while firing (breaker: critical; others: warning). */

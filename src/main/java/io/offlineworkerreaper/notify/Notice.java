@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import io.offlineworkerreaper.text.Untrusted;
+
 /**
  * A message for operators, sent to the log and to Slack: a title, one section of labelled fields per worker
  * it is about, and free notes (why, what to do). {@link #text()} is the plain-text form, used in the log and
@@ -21,13 +23,38 @@ public record Notice(Kind kind, String title, List<List<Field>> sections, List<S
 
     public enum Kind { REMEDIATED, WOULD_REMOVE, REFUSED, FAILED, RECOVERED, WARNING }
 
-    /** One labelled value. */
-    public record Field(String label, String value) {
+    /**
+     * One labelled value; for a list (nodes, keys), also its items, so that a destination with a size limit can
+     * show as many as fit and count the rest. The value is made single-line and bounded here ({@link Untrusted}):
+     * it often comes from outside (etcd, an object's fields, an HTTP reply, an exception).
+     */
+    public record Field(String label, String value, List<String> items) {
+
+        public Field {
+            items = items.stream().map(Untrusted::line).toList();
+            value = items.isEmpty() ? Untrusted.line(value, MAX_VALUE) : String.join(", ", items);
+        }
+
+        public Field(String label, String value) {
+            this(label, value, List.of());
+        }
+
+        /** A list, shown in full in the log and as much of it as fits elsewhere ("… and N more"). */
+        public static Field list(String label, List<String> items) {
+            return new Field(label, "", items);
+        }
     }
 
+    /**
+     * The longest title, value or note kept (a list's value is as long as its items): a failure's title quotes the
+     * error. Each destination cuts further to its own limits.
+     */
+    static final int MAX_VALUE = 4_096;
+
     public Notice {
+        title = Untrusted.line(title, MAX_VALUE);
         sections = sections.stream().map(List::copyOf).toList();
-        notes = List.copyOf(notes);
+        notes = notes.stream().map(n -> Untrusted.line(n, MAX_VALUE)).toList();
     }
 
     public Notice(Kind kind, String title, List<List<Field>> sections, List<String> notes) {

@@ -87,9 +87,10 @@ public final class Notices {
         if (dryRun && !announcements.firstTime("would-remove:" + r.announcementKey())) {
             return null;
         }
-        String keys = r.keys().isEmpty() ? "none registered" : String.join(", ", r.keys());
+        String keysLabel = dryRun ? "Etcd keys to delete" : "Etcd keys deleted";
         List<Notice.Field> fields = new ArrayList<>(podFields(r));
-        fields.add(new Notice.Field(dryRun ? "Etcd keys to delete" : "Etcd keys deleted", keys));
+        fields.add(r.keys().isEmpty() ? new Notice.Field(keysLabel, "none registered")
+                : Notice.Field.list(keysLabel, r.keys()));
         fields.add(new Notice.Field("Pod deletion", dryRun ? "would be force-deleted" : String.valueOf(podOutcome)));
         fields.add(new Notice.Field("Took", elapsedMillis + " ms"));
         return dryRun
@@ -203,7 +204,7 @@ public final class Notices {
                 a.notReady().size() + " of " + a.total() + " nodes are not Ready (limit: " + a.limit() + ")");
         return (switch (a.state()) {
             case TRIPPED -> Notice.of(Notice.Kind.REFUSED, "Safety breaker open: remediating nothing",
-                    List.of(counts, new Notice.Field("Not Ready", String.join(", ", a.notReady()))),
+                    List.of(counts, Notice.Field.list("Not Ready", a.notReady())),
                     "so many nodes at once looks like a network partition or an API-server problem, not dead"
                             + " nodes: check the control plane and the network; the reaper resumes by itself once the"
                             + " count is back within the limit (reaper.safety.max-unhealthy)");
@@ -222,7 +223,7 @@ public final class Notices {
             return null;
         }
         return Notice.of(Notice.Kind.RECOVERED, "Recovered: " + String.join(", ", steps) + " works again",
-                List.of(new Notice.Field("Steps", String.join(", ", steps))),
+                List.of(Notice.Field.list("Steps", steps)),
                 "the last cycle completed without the failure announced earlier");
     }
 
