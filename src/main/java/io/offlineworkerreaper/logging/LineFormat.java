@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 
-/** How one log line reads. A throwable's stack trace follows its message, as in every Java log. */
+/**
+ * How one log line reads. A throwable's stack trace follows its message, as in every Java log. A message of
+ * several lines (a notice) has its continuation lines indented: only the reaper's own entries start a line.
+ */
 public enum LineFormat {
     /** The remove-offline-worker script's: {@code 2026-12-02 06:32:33.151 - INFO  - message}. */
     SCRIPT,
@@ -14,6 +17,8 @@ public enum LineFormat {
     DETAILED;
 
     private static final String[] NAMES = {"TRACE", "DEBUG", "INFO ", "WARN ", "ERROR"};
+    /** How a message's continuation lines start. */
+    static final String CONTINUATION = "    ";
 
     /** The line, its end included, for an event at {@code level} (0, 10, ... 40), logged at {@code millis}. */
     public String format(long millis, int level, String thread, String logger, String message, Throwable thrown) {
@@ -36,13 +41,36 @@ public enum LineFormat {
             line.append(' ').append(name).append(" [").append(thread).append("] ")
                     .append(logger.substring(logger.lastIndexOf('.') + 1)).append(" - ");
         }
-        line.append(message).append(System.lineSeparator());
+        appendInert(line, message);
+        line.append(System.lineSeparator());
         if (thrown != null) {
             StringWriter trace = new StringWriter();
             thrown.printStackTrace(new PrintWriter(trace));
             line.append(trace);
         }
         return line.toString();
+    }
+
+    /**
+     * The message as it may stand in a log: its continuation lines indented by four spaces, so that no text in it
+     * (an etcd value, an exception message, a notice's fields) can start a line that reads as a log entry of its
+     * own; a carriage return and the other control characters written as escapes.
+     */
+    static void appendInert(StringBuilder line, String message) {
+        if (message == null) {
+            line.append("null");
+            return;
+        }
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            if (c == '\n') {
+                line.append(System.lineSeparator()).append(CONTINUATION);
+            } else if (c == '\t' || (c >= 0x20 && c != 0x7f && (c < 0x80 || c > 0x9f) && c != '\u2028' && c != '\u2029')) {
+                line.append(c);
+            } else {
+                line.append(String.format("\\u%04x", (int) c));
+            }
+        }
     }
 
     private static StringBuilder two(StringBuilder b, int v) {
