@@ -10,14 +10,18 @@ import java.util.function.Function;
 import io.offlineworkerreaper.observe.ReaperMetrics;
 import io.offlineworkerreaper.settings.Durations;
 import io.offlineworkerreaper.settings.SecretMasker;
+import io.offlineworkerreaper.text.Untrusted;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Delivers messages to one destination (Slack, Alertmanager, a webhook) on its own thread, so that a slow or
  * failing destination never delays or undoes a remediation, nor holds up the other destinations. A failed post
- * is retried with exponential backoff (1 s doubling up to 1 min), waiting as long as the destination asks on 429
- * Retry-After, for at most {@code reaper.notify.retry-for}; after that the message is logged as undelivered.
+ * is retried with exponential backoff (1 s doubling up to 1 min), waiting as long as the destination asks with
+ * Retry-After (read as seconds or a date, clamped to [1 s, what is left]), for at most
+ * {@code reaper.notify.retry-for}; after that the message is logged as undelivered. A message refused outright
+ * (a 4xx other than 429) is logged with the destination's reason and counted; nothing that goes wrong with one
+ * message stops the ones after it, and a delivery thread that ended anyway is started again by the next message.
  * Messages that come while the destination is down wait in a bounded queue ({@code reaper.notify.queue-size})
  * and are delivered, in order, when it is back; when the queue is full the oldest is dropped, logged, and counted
  * in the next message delivered (where the destination's form has room for a note).
@@ -29,6 +33,7 @@ public final class Outbox<T> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+    private static final Duration MIN_WAIT = Duration.ofSeconds(1);
 
     /** Posts one message; throws when the destination did not take it. */
     @FunctionalInterface
@@ -45,7 +50,7 @@ public final class Outbox<T> implements AutoCloseable {
     private final Function<T, String> text;
     private final BiFunction<T, String, T> withNote;
     private final Deque<T> queue = new ArrayDeque<>();
-    private final Thread worker;
+    private Thread worker;
     private int dropped;
     private boolean delivering;
     private volatile boolean running = true;
@@ -65,8 +70,6 @@ public final class Outbox<T> implements AutoCloseable {
         this.counters = metrics.delivery(destination.toLowerCase(java.util.Locale.ROOT));
         this.text = text;
         this.withNote = withNote;
-        this.worker = new Thread(this::deliverForever, destination + "-outbox");
-        this.worker.setDaemon(true);
     }
 
     /** An outbox of notices, the dropped count added as a note. */
@@ -92,8 +95,16 @@ public final class Outbox<T> implements AutoCloseable {
                     masker.mask(text.apply(oldest)));
         }
         queue.addLast(message);
-        if (worker.getState() == Thread.State.NEW) {
-            worker.start(); // on the first message: a destination never used has no thread
+        // on the first message (a destination never used has no thread), and again should the thread ever have
+        // ended: a destination is never silenced until a restart
+        if (worker == null || !worker.isAlive()) {
+            if (worker != null) {
+                LOG.error("{} delivery thread had ended: started again", destination);
+                delivering = false;
+            }
+            worker = new Thread(this::deliverForever, destination + "-outbox");
+            worker.setDaemon(true);
+            worker.start();
         }
         notifyAll();
     }
@@ -139,6 +150,12 @@ public final class Outbox<T> implements AutoCloseable {
             while (running) {
                 try {
                     deliver(next());
+                } catch (RuntimeException | LinkageError | StackOverflowError e) {
+                    // a bug or a reply nothing expected: this message is lost, the ones after it are not
+                    counters.undelivered().increment();
+                    // the type only: the failure's own message or trace may be what failed
+                    LOG.error("{} notice undelivered: its delivery failed unexpectedly ({})", destination,
+                            e.getClass().getName());
                 } finally {
                     done();
                 }
@@ -154,17 +171,14 @@ public final class Outbox<T> implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             try {
                 sender.send(message);
-                LOG.info("Notice posted to {}{}: {}", destination, attempt > 1 ? " (attempt " + attempt + ")" : "",
-                        masker.mask(firstLine(text.apply(message))));
-                counters.delivered().increment();
-                return;
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
                 DeliveryFailure failure = DeliveryFailure.of(e);
-                Duration wait = failure.retryAfter().orElse(backoff);
-                String error = masker.mask(String.valueOf(e.getMessage()));
-                if (!failure.retry() || System.nanoTime() + wait.toNanos() > giveUpAt) {
+                Duration left = Duration.ofNanos(giveUpAt - System.nanoTime());
+                Duration wait = clamp(failure.retryAfter().orElse(backoff), left);
+                String error = masker.mask(Untrusted.line(String.valueOf(e.getMessage())));
+                if (!failure.retry() || left.compareTo(MIN_WAIT) < 0) {
                     LOG.error("{} notice undelivered after {} attempt(s) ({}): {}", destination, attempt,
                             failure.retry() ? "retried for " + Durations.humanize(retryFor)
                                     : destination + " refused it: " + error,
@@ -176,8 +190,24 @@ public final class Outbox<T> implements AutoCloseable {
                         failure.status() > 0 ? ", HTTP " + failure.status() : "", Durations.humanize(wait), error);
                 TimeUnit.NANOSECONDS.sleep(wait.toNanos());
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                continue;
             }
+            // outside the try: a failure to log a delivered message must not post it again
+            counters.delivered().increment();
+            LOG.info("Notice posted to {}{}: {}", destination, attempt > 1 ? " (attempt " + attempt + ")" : "",
+                    masker.mask(firstLine(text.apply(message))));
+            return;
         }
+    }
+
+    /**
+     * The wait before the next attempt: what the destination asked (Retry-After) or the backoff, at least
+     * {@link #MIN_WAIT} (a Retry-After of 0 must not spin) and at most what is left of the retry time (a huge one
+     * must not silence the destination).
+     */
+    static Duration clamp(Duration wanted, Duration left) {
+        Duration wait = wanted.compareTo(MIN_WAIT) < 0 ? MIN_WAIT : wanted;
+        return wait.compareTo(left) > 0 ? left : wait;
     }
 
     private static String firstLine(String text) {
@@ -188,7 +218,11 @@ public final class Outbox<T> implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        worker.interrupt();
+        synchronized (this) {
+            if (worker != null) {
+                worker.interrupt();
+            }
+        }
         synchronized (this) {
             queue.forEach(m -> LOG.warn("{} notice undelivered at shutdown: {}", destination, masker.mask(text.apply(m))));
             queue.clear();

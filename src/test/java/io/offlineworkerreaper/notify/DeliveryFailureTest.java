@@ -46,4 +46,27 @@ class DeliveryFailureTest {
                 "Error POSTing to Slack API: ChatPostMessageResponse(ok=false, error=channel_not_found)")).retry())
                 .isFalse();
     }
+
+    @Test
+    void should_read_retry_after_as_seconds_or_an_http_date_and_ignore_garbage() {
+        java.time.Instant now = java.time.Instant.parse("2026-12-04T10:00:00Z");
+        assertThat(DeliveryFailure.retryAfter(" 5 ", now)).contains(Duration.ofSeconds(5));
+        assertThat(DeliveryFailure.retryAfter("0", now)).contains(Duration.ZERO);
+        assertThat(DeliveryFailure.retryAfter("Fri, 04 Dec 2026 10:00:30 GMT", now)).contains(Duration.ofSeconds(30));
+        assertThat(DeliveryFailure.retryAfter("Fri, 04 Dec 2026 09:00:00 GMT", now)).contains(Duration.ZERO);
+        assertThat(DeliveryFailure.retryAfter("99999999999", now).orElseThrow()).isGreaterThan(Duration.ofDays(300));
+        assertThat(DeliveryFailure.retryAfter("9".repeat(400), now)).isEmpty();
+        for (String garbage : new String[] {"-5", "1.5", "soon", "", "0x10", "Friday"}) {
+            assertThat(DeliveryFailure.retryAfter(garbage, now)).as(garbage).isEmpty();
+        }
+    }
+
+    @Test
+    void should_read_a_huge_or_dated_retry_after_from_slacks_webhook_answer() {
+        assertThat(DeliveryFailure.of(webhook(429, "retry-after=[99999999999]")).retryAfter().orElseThrow())
+                .isGreaterThan(Duration.ofDays(300));
+        assertThat(DeliveryFailure.of(webhook(429, "retry-after=[Wed, 21 Oct 2015 07:28:00 GMT], x=[y]")))
+                .isEqualTo(new DeliveryFailure(true, Optional.of(Duration.ZERO), 429));
+        assertThat(DeliveryFailure.of(webhook(429, "retry-after=[-1]")).retryAfter()).isEmpty();
+    }
 }

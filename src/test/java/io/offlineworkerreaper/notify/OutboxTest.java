@@ -82,4 +82,65 @@ class OutboxTest {
             assertThat(count("delivered")).isEqualTo(1);
         }
     }
+
+    @Test
+    void should_wait_at_least_a_second_and_never_past_the_retry_time() {
+        Duration left = Duration.ofSeconds(30);
+        assertThat(Outbox.clamp(Duration.ZERO, left)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(Outbox.clamp(Duration.ofMillis(-5), left)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(Outbox.clamp(Duration.ofSeconds(7), left)).isEqualTo(Duration.ofSeconds(7));
+        assertThat(Outbox.clamp(Duration.ofDays(365), left)).isEqualTo(left);
+    }
+
+    @Test
+    void should_start_its_delivery_thread_again_when_it_ended() throws Exception {
+        // given a sender that kills the delivery thread on the first message (an Error nothing catches)
+        List<String> delivered = new CopyOnWriteArrayList<>();
+        try (Outbox<Notice> outbox = Outbox.ofNotices("Doomed", n -> {
+            if (n.title().equals("fatal")) {
+                throw new Error("simulated: an error nothing catches ends the delivery thread");
+            }
+            delivered.add(n.title());
+        }, 10, Duration.ofMinutes(1), new SecretMasker(List.of()), metrics)) {
+            outbox.offer(notice("fatal"));
+            // (the thread's death is the point here: Awaitility must not fail on it)
+            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces()
+                    .keySet().stream().noneMatch(t -> t.getName().equals("Doomed-outbox")) && outbox.pending() == 0);
+
+            // when the next notice comes
+            outbox.offer(notice("after"));
+
+            // then it is delivered by a new thread
+            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(5)).until(() -> delivered.contains("after"));
+            assertThat(outbox.awaitIdle(Duration.ofSeconds(5))).isTrue();
+        }
+    }
+
+    @Test
+    void should_count_a_message_whose_delivery_throws_unexpectedly_and_go_on() throws Exception {
+        // given a destination whose failure cannot even be read (a bug, or a reply nothing expected), then works
+        List<String> delivered = new CopyOnWriteArrayList<>();
+        try (Outbox<Notice> outbox = Outbox.ofNotices("Slack", n -> {
+            if (n.title().equals("bad")) {
+                throw new IllegalStateException() {
+                    @Override
+                    public String getMessage() {
+                        throw new UnsupportedOperationException("unreadable failure");
+                    }
+                };
+            }
+            delivered.add(n.title());
+        }, 10, Duration.ofMinutes(1), new SecretMasker(List.of()), metrics)) {
+
+            // when that message is followed by another
+            outbox.offer(notice("bad"));
+            outbox.offer(notice("good"));
+
+            // then the second is delivered and the first counted as undelivered
+            await().atMost(Duration.ofSeconds(5)).until(() -> delivered.contains("good"));
+            assertThat(outbox.awaitIdle(Duration.ofSeconds(5))).isTrue();
+            assertThat(count("undelivered")).isEqualTo(1);
+            assertThat(count("delivered")).isEqualTo(1);
+        }
+    }
 }
