@@ -144,15 +144,16 @@ public final class ReaperConfiguration implements CamelConfiguration {
         KubernetesEvents events = new KubernetesEvents(client, settings.kubernetes().events(),
                 settings.leaderElection().enabled() ? settings.leaderElection().podName() : "standalone",
                 Clock.systemUTC(), metrics);
-        AuditLog audit = new AuditLog(settings.auditFile(), runMode::dryRun, masker, announcements,
-                Clock.systemUTC());
+        AuditLog audit = new AuditLog(settings.audit(), runMode::dryRun, masker, announcements, Clock.systemUTC());
+        closeOnShutdown(context, audit);
         registry.bind("runMode", runMode);
         Control control = new Control(client, settings.control(), runMode, settings.safety().maxRemovalsPerHour(),
                 announcements, metrics, Clock.systemUTC());
         registry.bind("control", control);
         registry.bind("hourlyBudget", new HourlyBudget(settings.safety().maxRemovalsPerHour(), control::remaining,
                 control::nextAllowed));
-        Outcomes outcomes = new Outcomes(audit, metrics, events, cycles, runMode, control::record);
+        Outcomes outcomes = new Outcomes(audit, metrics, events, cycles, runMode, control::record,
+                announcements::currentCycle, Clock.systemUTC());
         registry.bind("outcomes", outcomes);
         registry.bind("connectivity", connectivity(context, client, settings, masker));
         // --check reads only: no leader election (it writes the Lease), no watches

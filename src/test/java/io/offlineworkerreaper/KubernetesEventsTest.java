@@ -64,25 +64,34 @@ class KubernetesEventsTest extends ReaperWorld {
     }
 
     @Test
-    void should_count_a_repeated_refusal_up_on_one_event_instead_of_piling_up_new_ones() throws Exception {
+    void should_record_a_lasting_refusal_once_and_count_it_up_once_when_it_ends() throws Exception {
         // given a dead node whose worker still heartbeats: refused every cycle
         Scenario.seedCrash(client);
-        registry.registerLiveWorker(CLUSTER, WORKER_3, "10.244.4.5", 60);
+        registry.registerLiveWorker(CLUSTER, WORKER_3, "10.244.4.5", 3);
 
         // when the reaper runs several cycles
         startReaper(Map.of());
         reaper.awaitCycles(4);
 
-        // then the pod and the node each have one RemediationRefused event, counted once per cycle
+        // then the pod and the node each have one RemediationRefused event, not patched every cycle
         List<Event> onPod = eventsOn("Pod", DEAD_POD);
         assertThat(onPod).hasSize(1);
         assertThat(onPod.get(0).getReason()).isEqualTo(KubernetesEvents.REFUSED);
-        assertThat(onPod.get(0).getCount()).isGreaterThanOrEqualTo(3);
+        assertThat(onPod.get(0).getCount()).isEqualTo(1);
         assertThat(onPod.get(0).getMessage()).contains("STILL_HEARTBEATING");
         assertThat(eventsOn("Node", DEAD_NODE)).singleElement()
                 .satisfies(e -> assertThat(e.getReason()).isEqualTo(KubernetesEvents.REFUSED));
-        // and the pod is still there
         assertThat(podExists(client, "default", DEAD_POD)).isTrue();
+
+        // when the worker stops heartbeating, its lease expires and the refusal ends with the removal
+        registry.stopHeartbeat(WORKER_3);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !podExists(client, "default", DEAD_POD));
+
+        // then the refusal's Events are counted up once, to the number of cycles it held
+        await().atMost(Duration.ofSeconds(5)).until(() -> eventsOn("Pod", DEAD_POD).stream()
+                .anyMatch(e -> e.getReason().equals(KubernetesEvents.REFUSED) && e.getCount() >= 4));
+        assertThat(eventsOn("Pod", DEAD_POD)).filteredOn(e -> e.getReason().equals(KubernetesEvents.REFUSED))
+                .singleElement().satisfies(e -> assertThat(e.getMessage()).contains("no longer"));
     }
 
     @Test

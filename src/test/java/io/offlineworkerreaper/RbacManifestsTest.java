@@ -135,11 +135,13 @@ class RbacManifestsTest extends ReaperWorld {
         String workers = settings.get("reaper.workers.namespace");
 
         // given the seed crash in the workers' namespace, a second dead node whose worker still heartbeats
-        // (refused: an Event created, then counted up), and this replica's own pod for leader election
+        // (refused: an Event created, counted up when the refusal ends), and this replica's own pod for leader
+        // election
         Scenario.seedCrash(client, registry);
         create(client, aReadyNode("alluxio-e2e-worker5"), aNotReadyNode("alluxio-e2e-worker4"));
         create(client, aWorkerPod("alluxio-worker-577545dc9-4x4x4", "alluxio-e2e-worker4", "10.244.5.9"));
-        registry.registerLiveWorker(CLUSTER, "worker-4d4d4d4d-0000-4000-8000-000000000004", "10.244.5.9", 60);
+        String worker4 = "worker-4d4d4d4d-0000-4000-8000-000000000004";
+        registry.registerLiveWorker(CLUSTER, worker4, "10.244.5.9", 2);
         create(client, new PodBuilder(ClusterObjects.pod(reaperNamespace, "offline-worker-reaper-6d9f7-abcde",
                 "alluxio-e2e-worker", "10.244.3.60", Map.of("app.kubernetes.io/name", "offline-worker-reaper")))
                 .editStatus().addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build());
@@ -166,6 +168,9 @@ class RbacManifestsTest extends ReaperWorld {
         await().atMost(Duration.ofSeconds(30)).until(() -> !registry.exists(authorizedKey(CLUSTER, WORKER_3))
                 && reaper.cyclesRun() >= 3);
         reaper.awaitCycles(3); // long enough for a Lease renewal too
+        registry.stopHeartbeat(worker4); // the refusal ends: its Events are counted up
+        await().atMost(Duration.ofSeconds(30)).until(() -> !registry.exists(authorizedKey(CLUSTER, worker4)));
+        reaper.awaitCycles(3);
         assertThat(management.get("/observe/health/ready").status()).isEqualTo(200);
         reaper.close();
         reaper = null;

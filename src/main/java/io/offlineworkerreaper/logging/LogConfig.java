@@ -132,9 +132,17 @@ public record LogConfig(int rootLevel, Map<String, Integer> levels, int consoleL
     }
 
     private static long bytes(String v, String source) {
+        if (!SIZE.matcher(v).matches()) {
+            throw invalid(source, "file.max-size", v, "a size such as 500KB, 5MB or 1GB");
+        }
+        return bytes(v);
+    }
+
+    /** A size that matches {@link #SIZE} ("5MB") in bytes. */
+    public static long bytes(String v) {
         Matcher m = SIZE.matcher(v);
         if (!m.matches()) {
-            throw invalid(source, "file.max-size", v, "a size such as 500KB, 5MB or 1GB");
+            throw new IllegalArgumentException("not a size: " + v);
         }
         long unit = switch (m.group(2)) {
             case "KB" -> 1024L;

@@ -11,9 +11,9 @@ import java.nio.file.StandardOpenOption;
  * A log file rotated by size, like the seed script's: once it has grown past {@code maxBytes}, the next line
  * starts a new file; the old one becomes {@code <file>.1}, {@code .1} becomes {@code .2}, and so on up to
  * {@code maxFiles}, the oldest dropped. Every line is written through at once (nothing waits in a buffer when the
- * process dies). Not thread-safe: {@link LogOutput} serialises the writes.
+ * process dies). Not thread-safe: its user serialises the writes ({@link LogOutput}, the audit log).
  */
-final class RollingFile implements AutoCloseable {
+public final class RollingFile implements AutoCloseable {
 
     private final Path path;
     private final long maxBytes;
@@ -22,7 +22,7 @@ final class RollingFile implements AutoCloseable {
     private long size;
 
     /** Opens (creating its directory) {@code path}; {@code maxBytes} 0: never rotated. */
-    RollingFile(Path path, long maxBytes, int maxFiles, boolean append) throws IOException {
+    public RollingFile(Path path, long maxBytes, int maxFiles, boolean append) throws IOException {
         this.path = path;
         this.maxBytes = maxBytes;
         this.maxFiles = maxFiles;
@@ -33,7 +33,7 @@ final class RollingFile implements AutoCloseable {
         open(append);
     }
 
-    void write(byte[] line) throws IOException {
+    public void write(byte[] line) throws IOException {
         if (maxBytes > 0 && size > maxBytes) {
             roll();
         }

@@ -3,12 +3,9 @@ package io.offlineworkerreaper.observe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.util.List;
-import java.util.Optional;
+import java.time.Instant;
 import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.offlineworkerreaper.decision.Remediation;
 import io.offlineworkerreaper.decision.SafetyGate;
 import io.offlineworkerreaper.kubernetes.PodReaper;
+import io.offlineworkerreaper.logging.RollingFile;
 import io.offlineworkerreaper.notify.Announcements;
 import io.offlineworkerreaper.optin.Action;
 import io.offlineworkerreaper.settings.SecretMasker;
@@ -23,22 +21,29 @@ import org.apache.camel.Exchange;
 
 /**
  * The JSON audit log ({@code reaper.audit.file}): one line per action, for a log shipper. Fields:
- * timestamp, action (removed, would-remove, refused, failed, breaker-open, breaker-closed), node, namespace,
- * pod, worker_id, keys, result, dry_run. Off when no file is configured.
+ * timestamp, action (removed, would-remove, refused, refusal-ended, failed, failure-ended, breaker-open,
+ * breaker-closed, the opt-in actions), node, namespace, pod, worker_id, keys, result, dry_run; an -ended line also
+ * has since and cycles. Lasting conditions are written when they start, change and end ({@link Outcomes}); the file
+ * rotates by size ({@code reaper.audit.max-size}, {@code reaper.audit.max-files}). Off when no file is configured.
  */
-public final class AuditLog {
+public final class AuditLog implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Optional<Path> file;
+    /** A failed step as the audit keeps it: the line written when it started, kept for its end. */
+    public record Failure(ObjectNode line) {
+    }
+
+    private final AuditSettings settings;
     private final BooleanSupplier dryRun;
     private final SecretMasker masker;
     private final Announcements announcements;
     private final Clock clock;
+    private RollingFile out;
 
-    public AuditLog(Optional<Path> file, BooleanSupplier dryRun, SecretMasker masker, Announcements announcements,
+    public AuditLog(AuditSettings settings, BooleanSupplier dryRun, SecretMasker masker, Announcements announcements,
                     Clock clock) {
-        this.file = file;
+        this.settings = settings;
         this.dryRun = dryRun;
         this.masker = masker;
         this.announcements = announcements;
@@ -60,13 +65,34 @@ public final class AuditLog {
         write(line("refused", r).put("result", r.verdict() + ": " + r.detail()));
     }
 
-    /** A failed step, with the worker it was for when there is one. */
-    public void failed(Exchange exchange) {
+    /** A refusal that no longer holds: the pod was removed, went away, or is refused for another reason now. */
+    void refusalEnded(Remediation r, Instant since, long cycles) {
+        write(ended(line("refusal-ended", r).put("result", r.verdict() + " no longer holds"), since, cycles));
+    }
+
+    /** A failed step, with the worker it was for when there is one, as {@link #failed(Failure)} writes it. */
+    public Failure failure(Exchange exchange) {
         Object body = exchange.getIn().getBody();
         ObjectNode line = body instanceof Remediation r ? line("failed", r) : line("failed", null);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        write(line.put("step", exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class))
+        return new Failure(line.put("step", exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class))
                 .put("result", masker.mask(cause == null ? "unknown error" : String.valueOf(cause.getMessage()))));
+    }
+
+    /** A failed step. */
+    public void failed(Failure failure) {
+        write(failure.line());
+    }
+
+    /** A step that failed in a row of cycles and no longer does. */
+    void failureEnded(Failure failure, Instant since, long cycles) {
+        ObjectNode line = failure.line().deepCopy().put("timestamp", clock.instant().toString())
+                .put("action", "failure-ended");
+        write(ended(line.put("result", "no longer fails: " + failure.line().path("result").asText()), since, cycles));
+    }
+
+    private static ObjectNode ended(ObjectNode line, Instant since, long cycles) {
+        return line.put("since", since.toString()).put("cycles", cycles);
     }
 
     /** An opt-in action (stuck pod, node, local volume): done, or in dry-run what would be done (once). */
@@ -82,6 +108,12 @@ public final class AuditLog {
     /** A node action refused: the node could not be proven off (the fence). */
     public void unfenced(Action a, String detail) {
         write(actionLine("refused-" + a.kind().label(), a).put("result", "not fenced: " + masker.mask(detail)));
+    }
+
+    /** A node action no longer refused for want of a fence (done, or no longer wanted). */
+    void unfencedEnded(Action a, Instant since, long cycles) {
+        write(ended(actionLine("refused-" + a.kind().label() + "-ended", a).put("result", "no longer refused"), since,
+                cycles));
     }
 
     /** The safety breaker changed state. */
@@ -110,15 +142,35 @@ public final class AuditLog {
     }
 
     private synchronized void write(ObjectNode line) {
-        if (file.isEmpty()) {
+        if (settings.file().isEmpty()) {
             return;
         }
+        Path file = settings.file().get();
         try {
-            Files.writeString(file.get(), line + System.lineSeparator(), StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            if (out == null) {
+                out = new RollingFile(file, settings.maxBytes(), settings.maxFiles(), true);
+            }
+            out.write((line + System.lineSeparator()).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the audit log " + file.get(), e);
+            closeQuietly();
+            throw new UncheckedIOException("Cannot write the audit log " + file, e);
         }
+    }
+
+    private void closeQuietly() {
+        try {
+            if (out != null) {
+                out.close();
+            }
+        } catch (IOException ignored) {
+            // the next line opens it again
+        }
+        out = null;
+    }
+
+    @Override
+    public synchronized void close() {
+        closeQuietly();
     }
 
 }

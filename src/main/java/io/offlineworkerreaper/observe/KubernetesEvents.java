@@ -6,7 +6,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -27,7 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Records a Kubernetes Event (type Warning, source offline-worker-reaper) on the Node and on the Pod for every
  * remediation and every refusal, so that {@code kubectl describe} and event exporters show what happened. The
- * same event on the same object is counted up with a patch, as kubelet does, instead of piling up new ones.
+ * same event on the same object is counted up with a patch, as kubelet does, instead of piling up new ones; a
+ * refusal that lasts is recorded when it starts and counted up once when it ends ({@link Outcomes}), so a long one
+ * costs the API server two requests, not one per cycle.
  * Recording is best effort: a failure is logged and counted, and never stops a remediation.
  */
 public final class KubernetesEvents {
@@ -36,6 +37,8 @@ public final class KubernetesEvents {
     public static final String WOULD_REMOVE = "OfflineWorkerWouldBeRemoved";
     public static final String REFUSED = "RemediationRefused";
     public static final String COMPONENT = "offline-worker-reaper";
+    static final String UNFENCED = "NodeActionRefused";
+    private static final int MAX_COUNTED = 10_000;
     /** Node events go to the default namespace, where kubelet puts them and kubectl describe node finds them. */
     static final String NODE_EVENTS_NAMESPACE = "default";
 
@@ -46,7 +49,14 @@ public final class KubernetesEvents {
     private final String instance;
     private final Clock clock;
     private final ReaperMetrics metrics;
-    private final Map<String, Integer> counts = new ConcurrentHashMap<>();
+    /** The count of each Event this process recorded, the least recently used dropped past 10,000. */
+    private final Map<String, Integer> counts = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+                    return size() > MAX_COUNTED;
+                }
+            });
 
     public KubernetesEvents(KubernetesClient client, boolean enabled, String instance, Clock clock,
                             ReaperMetrics metrics) {
@@ -69,9 +79,20 @@ public final class KubernetesEvents {
     }
 
     void refused(Remediation r) {
-        String message = "Left pod " + r.pod().qualifiedName() + " alone (" + r.verdict() + "): " + r.detail();
+        String message = refusal(r);
         record(podRef(r.pod()), REFUSED, message);
         record(nodeRef(r.pod().node().name()), REFUSED, message);
+    }
+
+    /** A refusal that held for {@code cycles} cycles ended: its Events are counted up to that, once. */
+    void refusalEnded(Remediation r, long cycles) {
+        String message = refusal(r) + " (held for " + cycles + " cycles, no longer)";
+        countTo(podRef(r.pod()), REFUSED, message, cycles);
+        countTo(nodeRef(r.pod().node().name()), REFUSED, message, cycles);
+    }
+
+    private static String refusal(Remediation r) {
+        return "Left pod " + r.pod().qualifiedName() + " alone (" + r.verdict() + "): " + r.detail();
     }
 
     void acted(Action a, String outcome, boolean dryRun) {
@@ -85,8 +106,47 @@ public final class KubernetesEvents {
     }
 
     void unfenced(Action a, String detail) {
-        record(nodeRef(a.node()), "NodeActionRefused", "Not going to " + a.kind().intent()
-                + ": the node could not be proven off: " + detail);
+        record(nodeRef(a.node()), UNFENCED, unfencedMessage(a, detail));
+    }
+
+    /** A node action refused for {@code cycles} cycles is no longer: its Event is counted up to that, once. */
+    void unfencedEnded(Action a, String detail, long cycles) {
+        countTo(nodeRef(a.node()), UNFENCED, unfencedMessage(a, detail) + " (for " + cycles + " cycles, no longer)",
+                cycles);
+    }
+
+    private static String unfencedMessage(Action a, String detail) {
+        return "Not going to " + a.kind().intent() + ": the node could not be proven off: " + detail;
+    }
+
+    /** Counts an Event this process recorded up to {@code total}, if that is more than it has. */
+    private void countTo(ObjectReference involved, String reason, String message, long total) {
+        if (!enabled) {
+            return;
+        }
+        String namespace = namespaceOf(involved);
+        String name = nameOf(involved, reason);
+        Integer previous = counts.get(name);
+        if (previous == null || previous >= total) {
+            return;
+        }
+        try {
+            count(namespace, name, (int) Math.min(Integer.MAX_VALUE, total), message,
+                    clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        } catch (KubernetesClientException e) {
+            metrics.failed(false, e, null);
+            LOG.warn("Could not count up Event {} on {} {}: {}", reason, involved.getKind(), involved.getName(),
+                    e.getMessage());
+        }
+    }
+
+    private static String namespaceOf(ObjectReference involved) {
+        return involved.getNamespace() == null ? NODE_EVENTS_NAMESPACE : involved.getNamespace();
+    }
+
+    private static String nameOf(ObjectReference involved, String reason) {
+        return involved.getName() + "." + digest(involved.getKind() + "/" + involved.getName() + "/"
+                + involved.getUid() + "/" + reason);
     }
 
     void breakerOpen(SafetyGate.Admission admission) {
@@ -98,8 +158,8 @@ public final class KubernetesEvents {
         if (!enabled) {
             return;
         }
-        String namespace = involved.getNamespace() == null ? NODE_EVENTS_NAMESPACE : involved.getNamespace();
-        String name = involved.getName() + "." + digest(involved.getKind() + "/" + involved.getName() + "/" + involved.getUid() + "/" + reason);
+        String namespace = namespaceOf(involved);
+        String name = nameOf(involved, reason);
         // metav1.Time: RFC 3339 to the second, as the API server writes it
         String now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
         try {

@@ -130,6 +130,12 @@ public final class Reader {
         return raw.map(Path::of);
     }
 
+    /** A size such as 500KB, 5MB or 1GB, in bytes. */
+    public long size(String key) {
+        return io.offlineworkerreaper.logging.LogConfig.bytes(matching(key,
+                io.offlineworkerreaper.logging.LogConfig.SIZE, "a size such as 500KB, 5MB or 1GB"));
+    }
+
     public Optional<Path> writableFile(String key) {
         Optional<String> raw = optional(key);
         if (raw.isEmpty()) {

@@ -18,6 +18,7 @@ import io.offlineworkerreaper.decision.SafetySettings;
 import io.offlineworkerreaper.kubernetes.KubernetesSettings;
 import io.offlineworkerreaper.notify.NotifySettings;
 import io.offlineworkerreaper.notify.SlackSettings;
+import io.offlineworkerreaper.observe.AuditSettings;
 import io.offlineworkerreaper.optin.FenceSettings;
 import io.offlineworkerreaper.optin.OptInSettings;
 
@@ -34,7 +35,7 @@ import io.offlineworkerreaper.optin.OptInSettings;
  * @param etcd           the etcd Alluxio registers in (alluxio)
  * @param kubernetes     the Kubernetes API (kubernetes)
  * @param safety         the circuit breaker and the per-cycle cap (decision)
- * @param auditFile      where the JSON audit log goes, if anywhere (observe)
+ * @param audit          where the JSON audit log goes, if anywhere, and its rotation (observe)
  * @param slack          where notices go besides the log (notify)
  * @param leaderElection leader election among replicas (cycle)
  * @param optIn          the opt-in remediations: stuck Terminating pods, node actions, local volumes (optin)
@@ -51,7 +52,7 @@ public record ReaperSettings(
         EtcdSettings etcd,
         KubernetesSettings kubernetes,
         SafetySettings safety,
-        Optional<Path> auditFile,
+        AuditSettings audit,
         SlackSettings slack,
         LeaderElectionSettings leaderElection,
         OptInSettings optIn,
@@ -60,7 +61,6 @@ public record ReaperSettings(
         NotifySettings notifications) {
 
     public static final String DRY_RUN = "reaper.dry-run";
-    public static final String AUDIT_FILE = "reaper.audit.file";
 
     /** Reads and validates every setting; {@code lookup} returns the configured value of a key, if any. */
     public static ReaperSettings from(Function<String, Optional<String>> lookup) {
@@ -74,7 +74,7 @@ public record ReaperSettings(
                 EtcdSettings.from(in),
                 KubernetesSettings.from(in),
                 SafetySettings.from(in),
-                in.writableFile(AUDIT_FILE),
+                AuditSettings.from(in),
                 SlackSettings.from(in),
                 LeaderElectionSettings.from(in, Optional.ofNullable(System.getenv("HOSTNAME"))),
                 OptInSettings.from(in),
@@ -99,7 +99,7 @@ public record ReaperSettings(
         shown.putAll(etcd.describe());
         shown.putAll(kubernetes.describe());
         shown.putAll(safety.describe());
-        shown.put(AUDIT_FILE, auditFile.map(Object::toString).orElse("(off)"));
+        shown.putAll(audit.describe());
         shown.putAll(slack.describe());
         shown.putAll(leaderElection.describe());
         shown.putAll(optIn.describe());

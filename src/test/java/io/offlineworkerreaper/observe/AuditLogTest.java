@@ -45,8 +45,8 @@ class AuditLogTest {
     private final Announcements announcements = new Announcements();
 
     private AuditLog audit(Path file, boolean dryRun) {
-        return new AuditLog(Optional.ofNullable(file), () -> dryRun, new SecretMasker(List.of("s3cr3t-token")),
-                announcements, Clock.fixed(NOW, ZoneOffset.UTC));
+        return new AuditLog(new AuditSettings(Optional.ofNullable(file), 1024 * 1024, 2), () -> dryRun,
+                new SecretMasker(List.of("s3cr3t-token")), announcements, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     private static Remediation aRemoval() {
@@ -120,7 +120,8 @@ class AuditLogTest {
                 new IllegalStateException("401 from https://hooks.slack.com/s3cr3t-token"));
         failed.setProperty(Exchange.FAILURE_ROUTE_ID, "post-to-slack");
 
-        audit(file, false).failed(failed);
+        AuditLog audit = audit(file, false);
+        audit.failed(audit.failure(failed));
 
         JsonNode line = lines(file).get(0);
         assertThat(line.get("action").asText()).isEqualTo("failed");
@@ -135,6 +136,27 @@ class AuditLogTest {
 
         try (var files = Files.list(dir)) {
             assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void should_rotate_by_size_and_keep_the_configured_number_of_files() throws Exception {
+        Path file = dir.resolve("audit.jsonl");
+        AuditLog audit = new AuditLog(new AuditSettings(Optional.of(file), 2048, 2), () -> false,
+                new SecretMasker(List.of()), announcements, Clock.fixed(NOW, ZoneOffset.UTC));
+
+        for (int i = 0; i < 200; i++) {
+            audit.removed(aRemoval(), PodReaper.Outcome.DELETED);
+        }
+        audit.close();
+
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .containsExactlyInAnyOrder("audit.jsonl", "audit.jsonl.1", "audit.jsonl.2");
+        }
+        for (String name : new String[] {"audit.jsonl", "audit.jsonl.1", "audit.jsonl.2"}) {
+            assertThat(Files.size(dir.resolve(name))).isLessThan(2048 + 1024);
+            assertThat(lines(dir.resolve(name))).isNotEmpty(); // whole JSON lines in every file
         }
     }
 }
