@@ -78,7 +78,7 @@ class CheckTest extends EtcdWorld {
                 WORKER_2 + "  alive      none: node Ready",
                 "etcd: answers: 3 registration(s)", "RESULT: OK, nothing is wrong (exit 0)");
         assertThat(columns(result.out())).contains("list nodes (cluster-wide) yes", "delete pods -n default yes",
-                "get configmaps/offline-worker-reaper -n offline-worker-reaper yes read the pause");
+                "get configmaps/offline-worker-reaper-control -n offline-worker-reaper yes read the pause");
         // and nothing changed
         assertThat(registry.read("/")).isEqualTo(before);
         assertThat(client.pods().inAnyNamespace().list().getItems()).hasSize(3);

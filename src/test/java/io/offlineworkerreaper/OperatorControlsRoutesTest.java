@@ -34,12 +34,13 @@ import static org.awaitility.Awaitility.await;
 class OperatorControlsRoutesTest extends ReaperWorld {
 
     private static final String NS = "offline-worker-reaper";
+    private static final String CONTROL = "offline-worker-reaper-control";
     private static final String POD_3 = "alluxio-worker-577545dc9-2q7z7";
 
     private void controlConfigMap(Map<String, String> annotations) {
-        ConfigMap map = new ConfigMapBuilder().withNewMetadata().withNamespace(NS).withName("offline-worker-reaper")
+        ConfigMap map = new ConfigMapBuilder().withNewMetadata().withNamespace(NS).withName(CONTROL)
                 .withAnnotations(annotations).endMetadata().build();
-        if (client.configMaps().inNamespace(NS).withName("offline-worker-reaper").get() == null) {
+        if (client.configMaps().inNamespace(NS).withName(CONTROL).get() == null) {
             client.configMaps().resource(map).create();
         } else {
             client.configMaps().resource(map).update();
@@ -47,7 +48,7 @@ class OperatorControlsRoutesTest extends ReaperWorld {
     }
 
     private Map<String, String> annotations() {
-        Map<String, String> a = client.configMaps().inNamespace(NS).withName("offline-worker-reaper").get()
+        Map<String, String> a = client.configMaps().inNamespace(NS).withName(CONTROL).get()
                 .getMetadata().getAnnotations();
         return a == null ? Map.of() : a;
     }

@@ -84,8 +84,16 @@ class RbacManifestsTest extends ReaperWorld {
             case "DELETE" -> name == null ? "deletecollection" : "delete";
             default -> throw new IllegalArgumentException(request.getMethod());
         };
+        if (name == null && (verb.equals("list") || verb.equals("watch"))) {
+            // RBAC authorizes a list or watch by resourceNames when it selects one object by metadata.name
+            Matcher field = NAME_SELECTOR.matcher(query);
+            name = field.find() ? java.net.URLDecoder.decode(field.group(1), java.nio.charset.StandardCharsets.UTF_8)
+                    : null;
+        }
         return new Access(m.group(2), m.group(1) == null ? "" : m.group(1), m.group(3), verb, name);
     }
+
+    private static final Pattern NAME_SELECTOR = Pattern.compile("(?:^|&)fieldSelector=metadata\\.name(?:%3D|=)([^&,%]+)(?:&|$)");
 
     /** Every rule that applies to the service account, through the shipped bindings. */
     static List<Grant> grants(List<HasMetadata> objects, String saNamespace, String saName) {
@@ -146,8 +154,8 @@ class RbacManifestsTest extends ReaperWorld {
                 "alluxio-e2e-worker", "10.244.3.60", Map.of("app.kubernetes.io/name", "offline-worker-reaper")))
                 .editStatus().addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build());
         assertThat(workers).isEqualTo("default");
-        // and the shipped ConfigMap, which is also the control ConfigMap (the pause, the hourly window)
-        client.configMaps().resource(Manifests.ofKind(ConfigMap.class).get(0)).create();
+        // and the shipped ConfigMaps: the settings and the control object (the pause, the window, the breaker)
+        Manifests.ofKind(ConfigMap.class).forEach(map -> client.configMaps().resource(map).create());
         drainRequests();
 
         // when the reaper runs with the shipped settings (only the addresses and timings of this test differ),
@@ -182,6 +190,38 @@ class RbacManifestsTest extends ReaperWorld {
         // and the Helm chart's default rendering grants the same (HelmChartTest: the same objects and settings)
         List<Grant> chart = grants(HelmChart.render(Map.of()), reaperNamespace, account.getMetadata().getName());
         verify(made, chart, chart);
+    }
+
+    @Test
+    void should_give_the_reaper_no_access_to_its_own_settings_and_secret() {
+        // given every RBAC object shipped, optional ones included, from kustomize and from the chart
+        ServiceAccount account = Manifests.ofKind(ServiceAccount.class).get(0);
+        String namespace = account.getMetadata().getNamespace();
+        String sa = account.getMetadata().getName();
+        List<HasMetadata> all = new ArrayList<>(Manifests.applied());
+        for (String feature : List.of("terminating-pods", "node-actions", "local-volumes")) {
+            all.addAll(Manifests.optional(feature));
+        }
+        String settingsMap = Manifests.ofKind(ConfigMap.class).get(0).getMetadata().getName();
+        assertThat(Manifests.ofKind(ConfigMap.class)).extracting(c -> c.getMetadata().getName())
+                .containsExactly(settingsMap, "offline-worker-reaper-control");
+        for (List<Grant> grants : List.of(grants(all, namespace, sa),
+                grants(HelmChart.render(HelmChart.ALL_FEATURES), namespace, sa))) {
+            // then no verb reaches the settings ConfigMap or the Secret, nor any other ConfigMap but the control one
+            for (String verb : List.of("get", "list", "watch", "create", "update", "patch", "delete")) {
+                for (String name : List.of(settingsMap, "offline-worker-reaper", "anything-else")) {
+                    assertThat(grants).as("%s configmaps/%s", verb, name)
+                            .noneMatch(g -> g.allows(new Access(namespace, "", "configmaps", verb, name)));
+                    assertThat(grants).as("%s secrets/%s", verb, name)
+                            .noneMatch(g -> g.allows(new Access(namespace, "", "secrets", verb, name)));
+                }
+                assertThat(grants).as("%s configmaps (all of them)", verb)
+                        .noneMatch(g -> g.allows(new Access(namespace, "", "configmaps", verb, null)));
+            }
+            // and the control object is writable, by patch only
+            assertThat(grants).anyMatch(g -> g.allows(new Access(namespace, "", "configmaps", "patch",
+                    "offline-worker-reaper-control")));
+        }
     }
 
     @Test

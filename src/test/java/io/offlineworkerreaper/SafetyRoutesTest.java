@@ -93,6 +93,31 @@ class SafetyRoutesTest extends ReaperWorld {
     }
 
     @Test
+    void should_keep_the_cooldown_across_a_restart() throws Exception {
+        // given the control object, and a tripped breaker that clears with an hour of cooldown
+        client.configMaps().resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata()
+                .withNamespace("offline-worker-reaper").withName("offline-worker-reaper-control").endMetadata()
+                .build()).create();
+        twoOfThreeNodesDown();
+        startReaper(Map.of("reaper.safety.cooldown", "1h"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !slack.posts().isEmpty());
+        nodeReturns("alluxio-e2e-worker2");
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.texts().size() == 2);
+        assertThat(slack.texts().get(1)).contains("Safety breaker cleared");
+
+        // when the reaper restarts (a new leader, a new pod) during the cooldown
+        reaper.closeBetweenCycles();
+        reaper = null;
+        startReaper(Map.of("reaper.safety.cooldown", "1h"));
+        reaper.awaitCycles(3);
+
+        // then it still waits: worker3 is kept, and it says why
+        assertThat(podExists(client, "default", POD_3)).isTrue();
+        assertThat(registry.exists(authorizedKey(CLUSTER, WORKER_3))).isTrue();
+        assertThat(log()).contains("Safety breaker cooling down since");
+    }
+
+    @Test
     void should_remove_at_most_the_configured_number_of_workers_per_cycle() throws Exception {
         // given two dead workers, the breaker wide open, and one removal per cycle
         twoOfThreeNodesDown();

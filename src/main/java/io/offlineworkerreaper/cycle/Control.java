@@ -1,13 +1,17 @@
 package io.offlineworkerreaper.cycle;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -16,6 +20,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.offlineworkerreaper.decision.Pause;
 import io.offlineworkerreaper.decision.RemovalBudget;
 import io.offlineworkerreaper.decision.RunMode;
+import io.offlineworkerreaper.decision.SafetyGate;
 import io.offlineworkerreaper.notify.Announcements;
 import io.offlineworkerreaper.notify.Notice;
 import io.offlineworkerreaper.observe.ReaperMetrics;
@@ -24,15 +29,28 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the control ConfigMap at the start of every cycle (bean {@code control}): the pause, which
- * {@link RunMode} then applies to every destructive step, and the hourly removal window, which this class also
- * writes back after each removal or action. A missing ConfigMap means not paused, with the window kept in
- * memory only. A failed read keeps the pause as it was last read (a paused reaper stays paused); a 401 or 403,
- * which no retry mends, is announced once.
+ * {@link RunMode} then applies to every destructive step, the hourly removal window and the safety breaker's
+ * state, both of which this class also writes back, so that a restart or a new leader neither resets the window
+ * nor skips the breaker's cooldown. It is the only object the reaper may write: the ConfigMap and Secret its pod
+ * reads its settings from are read-only to it (no RBAC at all). Every write is a merge patch of its own annotations
+ * with a {@code resourceVersion} precondition: a change made meanwhile (an operator's pause) is read again and
+ * never overwritten. Timestamps more than a minute in the future are ignored (clock skew, tampering); a removed
+ * window annotation resets the window. A missing ConfigMap means not paused, with the window kept in memory only.
+ * A failed read keeps the pause as it was last read (a paused reaper stays paused); a 401 or 403, which no retry
+ * mends, is announced once.
  */
-public final class Control {
+public final class Control implements SafetyGate.BreakerMemory {
 
     /** Epoch seconds of the removals and actions of the last hour, comma-separated. */
     public static final String REMOVALS = "offline-worker-reaper/removals";
+    /** Epoch seconds when the safety breaker opened; set while it is open, empty otherwise. */
+    public static final String BREAKER_OPEN = "offline-worker-reaper/breaker-open-since";
+    /** Epoch seconds when the safety breaker's count came back within the limit (its cooldown starts then). */
+    public static final String BREAKER_CLOSED = "offline-worker-reaper/breaker-closed-at";
+    /** How far in the future a recorded time may lie before it is ignored. */
+    static final Duration SKEW = Duration.ofMinutes(1);
+    private static final int PATCH_TRIES = 3;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final Logger LOG = LoggerFactory.getLogger(Control.class);
 
@@ -44,7 +62,13 @@ public final class Control {
     private final ReaperMetrics metrics;
     private final Clock clock;
     private List<Instant> removals = new ArrayList<>();
+    private Optional<Instant> breakerOpenSince = Optional.empty();
+    private Optional<Instant> breakerClosedAt = Optional.empty();
     private boolean configMapExists;
+    /** The resourceVersion last read or written, the precondition of the next patch. */
+    private String resourceVersion;
+    /** The resourceVersion our last patch was made against: a copy still at it predates our write. */
+    private String patchedFrom;
 
     private volatile ControlWatch watch;
 
@@ -75,8 +99,7 @@ public final class Control {
         ConfigMap map;
         try {
             ControlWatch copy = watch;
-            map = copy != null && copy.isWatching() ? copy.current()
-                    : client.configMaps().inNamespace(settings.namespace()).withName(settings.name()).get();
+            map = copy != null && copy.isWatching() ? copy.current() : read();
         } catch (KubernetesClientException e) {
             // the pause stays as last read: a paused reaper is never unpaused by a failed read
             LOG.warn("Cannot read the control ConfigMap {}: {} (pause state kept: {})", settings.text(), e.getMessage(),
@@ -95,9 +118,7 @@ public final class Control {
         } else {
             Map<String, String> annotations = map.getMetadata().getAnnotations();
             pause = Pause.from(annotations, map.getMetadata().getManagedFields(), now);
-            if (annotations != null && annotations.containsKey(REMOVALS)) {
-                removals = new ArrayList<>(RemovalBudget.inWindow(parse(annotations.get(REMOVALS)), now));
-            }
+            adopt(map, now);
         }
         runMode.pause(pause);
         metrics.paused(pause.active());
@@ -134,6 +155,24 @@ public final class Control {
         return maxPerHour;
     }
 
+    /**
+     * Takes the window and the breaker's state from a copy of the ConfigMap, unless the copy predates this
+     * process's own last write (a watch that has not caught up yet).
+     */
+    private void adopt(ConfigMap map, Instant now) {
+        String version = map.getMetadata().getResourceVersion();
+        if (version != null && version.equals(patchedFrom)) {
+            return;
+        }
+        resourceVersion = version;
+        Map<String, String> annotations = map.getMetadata().getAnnotations() == null ? Map.of()
+                : map.getMetadata().getAnnotations();
+        // an operator who removes the annotation resets the window
+        removals = new ArrayList<>(RemovalBudget.inWindow(parse(annotations.getOrDefault(REMOVALS, ""), now), now));
+        breakerOpenSince = time(annotations.get(BREAKER_OPEN), now);
+        breakerClosedAt = time(annotations.get(BREAKER_CLOSED), now);
+    }
+
     /** Counts a removal or an action done for real, in memory and on the ConfigMap. */
     public synchronized void record() {
         if (maxPerHour == 0) {
@@ -143,24 +182,150 @@ public final class Control {
         removals = new ArrayList<>(RemovalBudget.inWindow(removals, now));
         removals.add(now);
         metrics.removalsLeft(RemovalBudget.remaining(maxPerHour, removals, now));
-        if (!configMapExists) {
-            return;
-        }
-        String value = removals.stream().map(t -> String.valueOf(t.getEpochSecond())).collect(Collectors.joining(","));
-        try {
-            client.configMaps().inNamespace(settings.namespace()).withName(settings.name())
-                    .patch(PatchContext.of(PatchType.JSON_MERGE),
-                            "{\"metadata\":{\"annotations\":{\"" + REMOVALS + "\":\"" + value + "\"}}}");
-        } catch (KubernetesClientException e) {
-            LOG.warn("Cannot record the removal on the control ConfigMap {} (the hourly window is kept in memory): {}",
-                    settings.text(), e.getMessage());
+        if (configMapExists) {
+            write("the removal", () -> {
+                Map<String, String> annotations = new LinkedHashMap<>();
+                annotations.put(REMOVALS, removals.stream().map(t -> String.valueOf(t.getEpochSecond()))
+                        .collect(Collectors.joining(",")));
+                return annotations;
+            }, fresh -> {
+                List<Instant> mine = removals;
+                adopt(fresh, now);
+                // the other writer's window, and this removal
+                removals = new ArrayList<>(RemovalBudget.inWindow(removals, now));
+                if (!removals.contains(now)) {
+                    removals.add(now);
+                }
+                LOG.info("Control ConfigMap {} changed meanwhile: the window is taken from it ({} before, {} now)",
+                        settings.text(), mine.size(), removals.size());
+            });
         }
     }
 
-    static List<Instant> parse(String text) {
+    @Override
+    public synchronized Optional<Instant> openSince() {
+        readOnce();
+        return breakerOpenSince;
+    }
+
+    @Override
+    public synchronized Optional<Instant> closedAt() {
+        readOnce();
+        return breakerClosedAt;
+    }
+
+    /** The ConfigMap, if no cycle read it yet (--check asks the breaker's state without a cycle). */
+    private void readOnce() {
+        if (resourceVersion != null) {
+            return;
+        }
+        try {
+            ConfigMap map = read();
+            configMapExists = map != null;
+            if (map != null) {
+                adopt(map, clock.instant());
+            }
+        } catch (KubernetesClientException e) {
+            LOG.warn("Cannot read the safety breaker's state from the control ConfigMap {}: {}", settings.text(),
+                    e.getMessage());
+        }
+    }
+
+    @Override
+    public synchronized void opened(Instant at) {
+        breakerOpenSince = Optional.of(at);
+        breakerClosedAt = Optional.empty();
+        writeBreaker();
+    }
+
+    @Override
+    public synchronized void closed(Instant at) {
+        breakerOpenSince = Optional.empty();
+        breakerClosedAt = Optional.of(at);
+        writeBreaker();
+    }
+
+    private void writeBreaker() {
+        if (!configMapExists) {
+            return;
+        }
+        write("the safety breaker's state", () -> {
+            Map<String, String> annotations = new LinkedHashMap<>();
+            // "" rather than a merge patch's null: both mean none, and "" reads the same everywhere
+            annotations.put(BREAKER_OPEN, breakerOpenSince.map(t -> String.valueOf(t.getEpochSecond())).orElse(""));
+            annotations.put(BREAKER_CLOSED, breakerClosedAt.map(t -> String.valueOf(t.getEpochSecond())).orElse(""));
+            return annotations;
+        }, fresh -> {
+            // keep this process's breaker state: it is what the nodes say now; take the rest (the window)
+            Optional<Instant> open = breakerOpenSince;
+            Optional<Instant> closed = breakerClosedAt;
+            adopt(fresh, clock.instant());
+            breakerOpenSince = open;
+            breakerClosedAt = closed;
+        });
+    }
+
+    /**
+     * A merge patch of {@code annotations} made against the resourceVersion last read;
+     * on 409 (changed meanwhile) the ConfigMap is read again, {@code reread} takes what changed, and the patch is
+     * made again, at most {@link #PATCH_TRIES} times. A failure keeps the state in memory and is logged.
+     */
+    private void write(String what, java.util.function.Supplier<Map<String, String>> annotations,
+                       java.util.function.Consumer<ConfigMap> reread) {
+        for (int attempt = 1; attempt <= PATCH_TRIES; attempt++) {
+            try {
+                if (resourceVersion == null) {
+                    ConfigMap fresh = read();
+                    if (fresh == null) {
+                        configMapExists = false;
+                        return;
+                    }
+                    reread.accept(fresh);
+                }
+                Map<String, Object> metadata = new LinkedHashMap<>();
+                metadata.put("resourceVersion", resourceVersion);
+                metadata.put("annotations", annotations.get());
+                String patch = JSON.writeValueAsString(Map.of("metadata", metadata));
+                String before = resourceVersion;
+                ConfigMap written = client.configMaps().inNamespace(settings.namespace()).withName(settings.name())
+                        .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+                patchedFrom = before;
+                resourceVersion = written == null ? null : written.getMetadata().getResourceVersion();
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 409 && attempt < PATCH_TRIES) {
+                    resourceVersion = null; // read it again, then patch again
+                    continue;
+                }
+                LOG.warn("Cannot record {} on the control ConfigMap {} (kept in memory): {}", what, settings.text(),
+                        e.getMessage());
+                return;
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("Cannot write a patch as JSON", e);
+            }
+        }
+    }
+
+    private ConfigMap read() {
+        return client.configMaps().inNamespace(settings.namespace()).withName(settings.name()).get();
+    }
+
+    /** Epoch seconds, comma-separated; what cannot be read, or lies more than {@link #SKEW} ahead, is ignored. */
+    static List<Instant> parse(String text, Instant now) {
         List<Instant> times = new ArrayList<>();
-        Arrays.stream(text.split(",")).map(String::trim).filter(t -> t.matches("\\d{1,12}"))
-                .forEach(t -> times.add(Instant.ofEpochSecond(Long.parseLong(t))));
+        Arrays.stream(text.split(",")).map(t -> time(t, now)).flatMap(Optional::stream).forEach(times::add);
         return times;
+    }
+
+    private static Optional<Instant> time(String text, Instant now) {
+        if (text == null || !text.trim().matches("\\d{1,12}")) {
+            return Optional.empty();
+        }
+        Instant at = Instant.ofEpochSecond(Long.parseLong(text.trim()));
+        if (at.isAfter(now.plus(SKEW))) {
+            LOG.warn("Ignoring a time on the control ConfigMap more than {} in the future: {}", SKEW, at);
+            return Optional.empty();
+        }
+        return Optional.of(at);
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -67,18 +68,104 @@ public final class SafetyGate {
         }
     }
 
+    /**
+     * Where the breaker's state outlives the process (the control ConfigMap), so that a restart or a new leader
+     * neither forgets an open breaker nor skips its cooldown.
+     */
+    public interface BreakerMemory {
+        /** When the breaker opened, if it is open. */
+        Optional<Instant> openSince();
+
+        /** When its count last came back within the limit (the cooldown runs from then). */
+        Optional<Instant> closedAt();
+
+        void opened(Instant at);
+
+        void closed(Instant at);
+
+        /** This memory read, never written (--check: the verdict the reaper would take, and nothing changed). */
+        default BreakerMemory readOnly() {
+            BreakerMemory read = this;
+            return new BreakerMemory() {
+                @Override
+                public Optional<Instant> openSince() {
+                    return read.openSince();
+                }
+
+                @Override
+                public Optional<Instant> closedAt() {
+                    return read.closedAt();
+                }
+
+                @Override
+                public void opened(Instant at) {
+                }
+
+                @Override
+                public void closed(Instant at) {
+                }
+            };
+        }
+
+        /** Nothing kept beyond the process. */
+        BreakerMemory NONE = new BreakerMemory() {
+            @Override
+            public Optional<Instant> openSince() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<Instant> closedAt() {
+                return Optional.empty();
+            }
+
+            @Override
+            public void opened(Instant at) {
+            }
+
+            @Override
+            public void closed(Instant at) {
+            }
+        };
+    }
+
     private final MaxUnhealthy maxUnhealthy;
     private final Duration cooldown;
     private final int maxRemovalsPerCycle;
     private final Clock clock;
+    private final BreakerMemory memory;
     private State state = State.CLOSED;
     private Instant resumeAt = Instant.MIN;
+    private boolean restored;
 
     public SafetyGate(MaxUnhealthy maxUnhealthy, Duration cooldown, int maxRemovalsPerCycle, Clock clock) {
+        this(maxUnhealthy, cooldown, maxRemovalsPerCycle, clock, BreakerMemory.NONE);
+    }
+
+    public SafetyGate(MaxUnhealthy maxUnhealthy, Duration cooldown, int maxRemovalsPerCycle, Clock clock,
+                      BreakerMemory memory) {
         this.maxUnhealthy = maxUnhealthy;
         this.cooldown = cooldown;
         this.maxRemovalsPerCycle = maxRemovalsPerCycle;
         this.clock = clock;
+        this.memory = memory;
+    }
+
+    /** On the first cycle this process judges: the state an earlier process or leader left. */
+    private void restore(Instant now) {
+        restored = true;
+        Optional<Instant> open = memory.openSince();
+        Optional<Instant> closed = memory.closedAt();
+        if (open.isPresent() && (closed.isEmpty() || closed.get().isBefore(open.get()))) {
+            state = State.TRIPPED;
+            LOG.warn("Safety breaker open since {} (kept on the control ConfigMap): it closes once the count is back"
+                    + " within the limit and the cooldown has passed", open.get());
+        } else if (closed.isPresent() && now.isBefore(closed.get().plus(cooldown))) {
+            state = State.COOLING_DOWN;
+            resumeAt = closed.get().plus(cooldown);
+            LOG.warn("Safety breaker cooling down since {} (kept on the control ConfigMap): remediation resumes at {}",
+                    closed.get(), resumeAt);
+        }
     }
 
     /** Decides whether this cycle may remediate, from every node considered (reaper.nodes.selector). */
@@ -92,12 +179,19 @@ public final class SafetyGate {
         int total = nodes == null ? 0 : nodes.size();
         int limit = maxUnhealthy.of(total);
         Instant now = clock.instant();
+        if (!restored) {
+            restore(now);
+        }
         State before = state;
         if (notReady.size() > limit) {
             state = State.TRIPPED;
+            if (before != State.TRIPPED) {
+                memory.opened(now);
+            }
         } else if (state == State.TRIPPED) {
             resumeAt = now.plus(cooldown);
             state = now.isBefore(resumeAt) ? State.COOLING_DOWN : State.CLOSED;
+            memory.closed(now);
         } else if (state == State.COOLING_DOWN && !now.isBefore(resumeAt)) {
             state = State.CLOSED;
         }

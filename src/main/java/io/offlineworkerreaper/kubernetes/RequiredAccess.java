@@ -66,9 +66,10 @@ public final class RequiredAccess {
                 "read the pause (" + ControlSettings.CONFIGMAP + ")"));
         needed.add(new Permission("patch", "", "configmaps", control, settings.control().name(),
                 "keep the hourly removal window"));
-        needed.add(new Permission("list", "", "configmaps", control, null,
+        needed.add(new Permission("list", "", "configmaps", control, settings.control().name(),
                 "keep the control ConfigMap in memory (listed by name)"));
-        needed.add(new Permission("watch", "", "configmaps", control, null, "a pause applies at once"));
+        needed.add(new Permission("watch", "", "configmaps", control, settings.control().name(),
+                "a pause applies at once"));
         LeaderElectionSettings election = settings.leaderElection();
         if (election.enabled()) {
             String namespace = election.namespace().orElse(ownNamespace);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.offlineworkerreaper.demo.ClusterObjects;
@@ -91,5 +92,54 @@ class SafetyGateTest {
         assertThat(kept).extracting(Remediation::verdict).containsExactly(Remediation.Verdict.REMOVE,
                 Remediation.Verdict.STILL_HEARTBEATING, Remediation.Verdict.REMOVE,
                 Remediation.Verdict.STILL_HEARTBEATING);
+    }
+
+    /** A memory that holds what it was told, as the control ConfigMap does across a restart. */
+    private static final class Remembered implements SafetyGate.BreakerMemory {
+        private Optional<Instant> open = Optional.empty();
+        private Optional<Instant> closed = Optional.empty();
+
+        @Override
+        public Optional<Instant> openSince() {
+            return open;
+        }
+
+        @Override
+        public Optional<Instant> closedAt() {
+            return closed;
+        }
+
+        @Override
+        public void opened(Instant at) {
+            open = Optional.of(at);
+            closed = Optional.empty();
+        }
+
+        @Override
+        public void closed(Instant at) {
+            open = Optional.empty();
+            closed = Optional.of(at);
+        }
+    }
+
+    @Test
+    void should_take_up_an_open_breaker_and_its_cooldown_where_an_earlier_process_left_them() {
+        Remembered memory = new Remembered();
+        SafetyGate first = new SafetyGate(SafetyGate.MaxUnhealthy.parse("1"), Duration.ofMinutes(5), 2, clock, memory);
+        assertThat(first.admit(nodes(1, 2)).state()).isEqualTo(SafetyGate.State.TRIPPED);
+        assertThat(memory.openSince()).isPresent();
+
+        // a restart while open, the nodes back by then: the new process still waits for the cooldown
+        SafetyGate second = new SafetyGate(SafetyGate.MaxUnhealthy.parse("1"), Duration.ofMinutes(5), 2, clock, memory);
+        SafetyGate.Admission back = second.admit(nodes(3, 0));
+        assertThat(back.state()).isEqualTo(SafetyGate.State.COOLING_DOWN);
+        assertThat(memory.closedAt()).contains(clock.instant());
+
+        // a restart during the cooldown: still cooling down until it ends, then closed
+        clock.advance(Duration.ofMinutes(2));
+        SafetyGate third = new SafetyGate(SafetyGate.MaxUnhealthy.parse("1"), Duration.ofMinutes(5), 2, clock, memory);
+        assertThat(third.admit(nodes(3, 0)).state()).isEqualTo(SafetyGate.State.COOLING_DOWN);
+        clock.advance(Duration.ofMinutes(3));
+        assertThat(third.admit(nodes(3, 0)).state()).isEqualTo(SafetyGate.State.CLOSED);
     }
 }
