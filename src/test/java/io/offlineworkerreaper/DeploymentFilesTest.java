@@ -180,4 +180,44 @@ class DeploymentFilesTest {
         assertThat(settings.dryRun()).isTrue();
         assertThat(settings.leaderElection().enabled()).isFalse();
     }
+
+    @Test
+    void should_admit_the_management_port_only_from_the_monitoring_namespaces() {
+        for (List<HasMetadata> objects : List.of(Manifests.applied(), HelmChart.render(Map.of()))) {
+            // given the shipped NetworkPolicy (kustomize, and the chart where it is on by default)
+            io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy policy =
+                    Manifests.ofKind(objects, io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class).get(0);
+            Deployment deployment = Manifests.ofKind(objects, Deployment.class).get(0);
+            Container reaper = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+            int management = reaper.getPorts().stream().filter(p -> "management".equals(p.getName())).findFirst()
+                    .orElseThrow().getContainerPort();
+
+            // then it selects the reaper's pods, and admits one port from the monitoring namespace, nothing else
+            assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+                    .containsAllEntriesOf(policy.getSpec().getPodSelector().getMatchLabels());
+            assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+            assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> {
+                assertThat(rule.getPorts()).singleElement()
+                        .satisfies(port -> assertThat(port.getPort().getIntVal()).isEqualTo(management));
+                assertThat(rule.getFrom()).singleElement().satisfies(peer -> {
+                    assertThat(peer.getIpBlock()).isNull();
+                    assertThat(peer.getPodSelector()).isNull();
+                    assertThat(peer.getNamespaceSelector().getMatchLabels()).isNullOrEmpty();
+                    assertThat(peer.getNamespaceSelector().getMatchExpressions()).singleElement().satisfies(e -> {
+                        assertThat(e.getKey()).isEqualTo("kubernetes.io/metadata.name");
+                        assertThat(e.getOperator()).isEqualTo("In");
+                        assertThat(e.getValues()).containsExactly("monitoring");
+                    });
+                });
+            });
+        }
+        // and the chart names other namespaces, or leaves the policy out, when told to
+        assertThat(Manifests.ofKind(HelmChart.render(Map.of("networkPolicy.monitoringNamespaces[0]", "prom",
+                        "networkPolicy.monitoringNamespaces[1]", "ops")),
+                io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class).get(0).getSpec().getIngress().get(0)
+                .getFrom().get(0).getNamespaceSelector().getMatchExpressions().get(0).getValues())
+                .containsExactly("prom", "ops");
+        assertThat(Manifests.ofKind(HelmChart.render(Map.of("networkPolicy.enabled", false)),
+                io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class)).isEmpty();
+    }
 }

@@ -1,6 +1,8 @@
 package io.offlineworkerreaper.observe;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 import io.offlineworkerreaper.notify.Notices;
 import io.offlineworkerreaper.settings.SecretMasker;
@@ -9,8 +11,9 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Readiness under {@code /observe/health/ready}: DOWN while the Kubernetes API server or etcd cannot be reached
- * with the reaper's own credentials. Each probe is one cheap call (a node list of one item, a read of one etcd
- * key), bounded by reaper.kubernetes.timeout and reaper.etcd.timeout. With leader election on, a replica that is
+ * with the reaper's own credentials. Each look is one cheap call (a node list of one item, a read of one etcd
+ * key), bounded by reaper.kubernetes.timeout and reaper.etcd.timeout, and answers the probes for
+ * {@link #REFRESH_EVERY}. With leader election on, a replica that is
  * not ready cannot become leader (Camel's cluster service counts only Ready pods).
  */
 public final class ConnectivityCheck extends AbstractHealthCheck {
@@ -20,15 +23,28 @@ public final class ConnectivityCheck extends AbstractHealthCheck {
         void run() throws Exception;
     }
 
+    /** How long one look at the API server and etcd answers the probes. */
+    public static final Duration REFRESH_EVERY = Duration.ofSeconds(5);
+
     private final Probe kubernetes;
     private final Probe etcd;
     private final SecretMasker masker;
+    private final LongSupplier nanoTime;
+    private long checkedAt;
+    private boolean checked;
+    private String api;
+    private String store;
 
     public ConnectivityCheck(Probe kubernetes, Probe etcd, SecretMasker masker) {
+        this(kubernetes, etcd, masker, System::nanoTime);
+    }
+
+    ConnectivityCheck(Probe kubernetes, Probe etcd, SecretMasker masker, LongSupplier nanoTime) {
         super("reaper", "connectivity");
         this.kubernetes = kubernetes;
         this.etcd = etcd;
         this.masker = masker;
+        this.nanoTime = nanoTime;
     }
 
     @Override
@@ -36,10 +52,20 @@ public final class ConnectivityCheck extends AbstractHealthCheck {
         return false; // an unreachable etcd is no reason to restart the reaper
     }
 
+    /**
+     * Answers from the last look at the API server and etcd, taken again at most every {@link #REFRESH_EVERY}:
+     * however often the management port is probed (the kubelet, a curious client, a flood), it costs the API server
+     * and etcd at most one call each per interval. Concurrent probes wait for the one look under way.
+     */
     @Override
-    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        String api = attempt(kubernetes);
-        String store = attempt(etcd);
+    protected synchronized void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        long now = nanoTime.getAsLong();
+        if (!checked || now - checkedAt >= REFRESH_EVERY.toNanos()) {
+            api = attempt(kubernetes);
+            store = attempt(etcd);
+            checkedAt = nanoTime.getAsLong();
+            checked = true;
+        }
         builder.detail("kubernetes", api == null ? "reachable" : api);
         builder.detail("etcd", store == null ? "reachable" : store);
         if (api == null && store == null) {
