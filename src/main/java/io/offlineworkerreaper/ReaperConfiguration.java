@@ -27,6 +27,7 @@ import io.offlineworkerreaper.decision.RemediationPlanner;
 import io.offlineworkerreaper.decision.RunMode;
 import io.offlineworkerreaper.decision.SafetyGate;
 import io.offlineworkerreaper.kubernetes.KubernetesAccess;
+import io.offlineworkerreaper.kubernetes.LeaseGuard;
 import io.offlineworkerreaper.kubernetes.NodeSource;
 import io.offlineworkerreaper.kubernetes.PodReaper;
 import io.offlineworkerreaper.kubernetes.WorkerPods;
@@ -92,8 +93,11 @@ public final class ReaperConfiguration implements CamelConfiguration {
         BoundedEtcdConfiguration etcd = new BoundedEtcdConfiguration(settings.etcd().timeout(), settings.etcd().security());
         etcd.setEndpoints(String.join(",", settings.etcd().endpoints().stream().map(Object::toString).toList()));
         context.getComponent("etcd3", Etcd3Component.class).setConfiguration(etcd);
+        // the Lease, checked before every destructive call (the client is known further down)
+        java.util.concurrent.atomic.AtomicReference<LeaseGuard> lease =
+                new java.util.concurrent.atomic.AtomicReference<>(LeaseGuard.STANDALONE);
         RegistryKeys registryKeys = new RegistryKeys(etcd::createClient, settings.alluxio().serviceDiscoveryPrefix(),
-                settings.etcd().timeout());
+                settings.etcd().timeout(), action -> lease.get().confirm(action));
         context.getRegistry().bind("registryKeys", registryKeys);
         closeOnShutdown(context, registryKeys);
         // the etcd client (gRPC, Netty) starts on another core while this thread builds the Kubernetes client
@@ -140,6 +144,11 @@ public final class ReaperConfiguration implements CamelConfiguration {
             closeOnShutdown(context, client);
         }
         LOG.info("Kubernetes API: {}", client.getMasterUrl());
+        if (settings.leaderElection().enabled()) {
+            lease.set(new LeaseGuard(client, settings.leaderElection().namespace().orElseGet(client::getNamespace),
+                    settings.leaderElection().leaseName(), settings.leaderElection().podName(),
+                    settings.leaderElection().renewDeadline(), Clock.systemUTC()));
+        }
         warmUp(client, settings.control());
         KubernetesEvents events = new KubernetesEvents(client, settings.kubernetes().events(),
                 settings.leaderElection().enabled() ? settings.leaderElection().podName() : "standalone",
@@ -208,7 +217,7 @@ public final class ReaperConfiguration implements CamelConfiguration {
         }
         registry.bind("caches", caches);
         registry.bind("safetyGate", new SafetyGate(settings.safety().maxUnhealthy(), settings.safety().cooldown(),
-                settings.safety().maxPodsPerCycle(), Clock.systemUTC()));
+                settings.safety().maxPodsPerCycle(), Clock.systemUTC(), readOnly ? control.readOnly() : control));
         registry.bind("workerPods", new WorkerPods(settings.alluxio().workersNamespace()));
         registry.bind("registrations", new Registrations());
         // the aggregation strategies of the routes' enrich and split steps, by reference: routes name no Java type
@@ -216,10 +225,10 @@ public final class ReaperConfiguration implements CamelConfiguration {
         registry.bind("collectBodies", new GroupedBodyAggregationStrategy());
         registry.bind("remediationPlanner", new RemediationPlanner(settings.alluxio().requireLeaseExpired(),
                 settings.alluxio().unaccountedHeartbeats()));
-        PodReaper podReaper = new PodReaper(client);
+        PodReaper podReaper = new PodReaper(client, lease.get());
         registry.bind("podReaper", podReaper);
-        registry.bind("clusterActionExecutor", new ClusterActionExecutor(client, podReaper, settings.alluxio().workersNamespace(),
-                settings.alluxio().workersSelector()));
+        registry.bind("clusterActionExecutor", new ClusterActionExecutor(client, podReaper,
+                settings.alluxio().workersNamespace(), settings.alluxio().workersSelector(), lease.get()));
         SparedPods spared = new SparedPods(settings.alluxio().workersNamespace(), settings.alluxio().workersSelector());
         registry.bind("terminatingPods", new TerminatingPods(settings.optIn(), spared, Clock.systemUTC()));
         registry.bind("nodeActionPlanner", new NodeActionPlanner(settings.optIn()));

@@ -140,4 +140,40 @@ class LeaderElectionTest extends ReaperWorld {
         crashWorker4();
         await().atMost(Duration.ofSeconds(20)).until(() -> !podExists(client, "default", "alluxio-worker-577545dc9-4x4x4"));
     }
+
+    private java.time.ZonedDateTime renewTime() {
+        Lease lease = client.leases().inNamespace(NAMESPACE).withName(LEASE).get();
+        return lease == null || lease.getSpec() == null ? null : lease.getSpec().getRenewTime();
+    }
+
+    @Test
+    void should_not_act_once_another_replica_took_the_lease_even_before_its_election_notices() throws Exception {
+        // given reaper-a leading with a slow election loop (it looks at the Lease every 8 s), and reaper-z's pod
+        create(client, replicaPod("reaper-z", true));
+        create(client, replicaPod("reaper-a", true));
+        RunningReaper a = RunningReaper.start(client, etcd.clientUrl(), slack, Map.of(
+                "reaper.leader-election.enabled", "true",
+                "reaper.leader-election.namespace", NAMESPACE,
+                "reaper.leader-election.pod-name", "reaper-a",
+                "reaper.leader-election.lease-duration", "30s",
+                "reaper.leader-election.renew-deadline", "20s",
+                "reaper.leader-election.retry-period", "8s"));
+        replicas.put("reaper-a", a);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "reaper-a".equals(holder()) && a.cyclesRun() >= 1);
+
+        // when, right after reaper-a renewed, reaper-z takes the Lease (reaper-a was frozen, partitioned...) and
+        // a node dies with an expired worker
+        java.time.ZonedDateTime renewed = renewTime();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !java.util.Objects.equals(renewTime(), renewed));
+        client.leases().inNamespace(NAMESPACE).withName(LEASE).edit(l -> new io.fabric8.kubernetes.api.model
+                .coordination.v1.LeaseBuilder(l).editSpec().withHolderIdentity("reaper-z")
+                .withRenewTime(java.time.ZonedDateTime.now()).endSpec().build());
+        Scenario.seedCrash(client, registry);
+
+        // then reaper-a, whose cycles still run until its election looks again, deletes nothing and says why
+        await().atMost(Duration.ofSeconds(6)).until(() -> log().contains("no longer holds the Lease " + NAMESPACE + "/"
+                + LEASE + " (holder: reaper-z)"));
+        assertThat(podExists(client, "default", "alluxio-worker-577545dc9-2q7z7")).isTrue();
+        assertThat(registry.exists(Scenario.authorizedKey(CLUSTER, Scenario.WORKER_3))).isTrue();
+    }
 }

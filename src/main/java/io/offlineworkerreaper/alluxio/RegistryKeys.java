@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.etcd.jetcd.Client;
@@ -46,12 +47,23 @@ public final class RegistryKeys implements AutoCloseable {
     private final Supplier<Client> clients;
     private final String serviceDiscoveryPrefix;
     private final Duration timeout;
+    private final Consumer<String> mayWrite;
     private Client client;
 
     public RegistryKeys(Supplier<Client> clients, String serviceDiscoveryPrefix, Duration timeout) {
+        this(clients, serviceDiscoveryPrefix, timeout, action -> { });
+    }
+
+    /**
+     * @param mayWrite called right before each transaction with what it is about to do; throws when this replica
+     *                 may not write any more (leader election: it no longer holds the Lease)
+     */
+    public RegistryKeys(Supplier<Client> clients, String serviceDiscoveryPrefix, Duration timeout,
+                        Consumer<String> mayWrite) {
         this.clients = clients;
         this.serviceDiscoveryPrefix = serviceDiscoveryPrefix;
         this.timeout = timeout;
+        this.mayWrite = mayWrite;
     }
 
     private synchronized Client client() {
@@ -91,6 +103,7 @@ public final class RegistryKeys implements AutoCloseable {
                 keys.add(worker.authorized().key());
             }
             List<Op> deletes = keys.stream().map(k -> (Op) Op.delete(bytes(k), DeleteOption.DEFAULT)).toList();
+            mayWrite.accept("delete etcd keys " + keys + " of worker " + worker.id());
             var txn = client().getKVClient().txn();
             if (!worker.live()) {
                 txn = txn.If(new Cmp(bytes(heartbeat), Cmp.Op.EQUAL, CmpTarget.version(0)));

@@ -1,18 +1,29 @@
 package io.offlineworkerreaper.kubernetes;
 
-import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
+import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.StatusDetails;
+import io.fabric8.kubernetes.api.model.Preconditions;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.PodResource;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.utils.URLUtils;
 import io.offlineworkerreaper.decision.Remediation;
+import io.offlineworkerreaper.text.Untrusted;
 
 /**
  * Force-deletes a worker pod (grace period 0), the way {@code kubectl delete pod --grace-period=0 --force}
  * does. Camel's kubernetes-pods {@code deletePod} cannot set a grace period, so this one call lives here.
  * The pod is re-read first: a pod that is gone counts as done, and a pod re-created under the same name
- * (a StatefulSet replacement, a different uid) is never deleted.
+ * (a StatefulSet replacement, a different uid) is never deleted; the delete itself carries the uid as a
+ * precondition, and with leader election this replica confirms it still holds the Lease right before it.
  */
 public final class PodReaper {
 
@@ -35,9 +46,16 @@ public final class PodReaper {
     }
 
     private final KubernetesClient client;
+    private final LeaseGuard lease;
 
     public PodReaper(KubernetesClient client) {
+        this(client, LeaseGuard.STANDALONE);
+    }
+
+    /** {@code lease}: checked right before each delete (leader election). */
+    public PodReaper(KubernetesClient client, LeaseGuard lease) {
         this.client = client;
+        this.lease = lease;
     }
 
     /**
@@ -67,17 +85,57 @@ public final class PodReaper {
         return forceDelete(target.namespace(), target.name(), target.uid());
     }
 
-    /** Force-deletes this pod if it is still the one with this uid (any pod when uid is null). */
+    /**
+     * Force-deletes this pod if it is still the one with this uid (any pod when uid is null). The delete carries
+     * the uid as a precondition, so that the API server itself refuses it (409) if the pod was replaced between the
+     * read and the delete: a pod re-created under the same name is never the one deleted.
+     */
     public Outcome forceDelete(String namespace, String name, String uid) {
         PodResource resource = client.pods().inNamespace(namespace).withName(name);
         Pod current = resource.get();
         if (current == null) {
             return Outcome.ALREADY_GONE;
         }
-        if (uid != null && !uid.equals(current.getMetadata().getUid())) {
+        String expected = uid != null ? uid : current.getMetadata().getUid();
+        if (expected != null && !expected.equals(current.getMetadata().getUid())) {
             return Outcome.REPLACED;
         }
-        List<StatusDetails> deleted = resource.withGracePeriod(0).delete();
-        return deleted.isEmpty() ? Outcome.ALREADY_GONE : Outcome.DELETED;
+        lease.confirm("force-delete pod " + namespace + "/" + name);
+        return delete(namespace, name, expected);
+    }
+
+    /** DELETE with gracePeriodSeconds 0 and, when known, preconditions.uid (which fabric8's delete cannot send). */
+    private Outcome delete(String namespace, String name, String uid) {
+        DeleteOptions options = new DeleteOptionsBuilder().withApiVersion("v1").withKind("DeleteOptions")
+                .withGracePeriodSeconds(0L).withPreconditions(uid == null ? null : new Preconditions(null, uid))
+                .build();
+        HttpClient http = client.getHttpClient();
+        String url = URLUtils.join(client.getMasterUrl().toString(), "api", "v1", "namespaces", namespace, "pods",
+                name);
+        HttpRequest request = http.newHttpRequestBuilder().uri(url)
+                .method("DELETE", "application/json", client.getKubernetesSerialization().asJson(options)).build();
+        HttpResponse<String> response;
+        try {
+            response = http.sendAsync(request, String.class).get(client.getConfiguration().getRequestTimeout(),
+                    TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KubernetesClientException("interrupted while deleting pod " + namespace + "/" + name, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KubernetesClientException("cannot delete pod " + namespace + "/" + name + ": " + e.getMessage(),
+                    e);
+        }
+        int code = response.code();
+        if (code == 404) {
+            return Outcome.ALREADY_GONE;
+        }
+        if (code == 409) {
+            return Outcome.REPLACED; // the uid precondition failed: a new pod has that name now
+        }
+        if (code < 200 || code > 299) {
+            throw new KubernetesClientException("Failure executing: DELETE at: " + url + ". Received status: " + code
+                    + ". " + Untrusted.line(response.body(), 512), code, null);
+        }
+        return Outcome.DELETED;
     }
 }

@@ -9,6 +9,7 @@ import java.util.Set;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.offlineworkerreaper.kubernetes.LeaseGuard;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -29,13 +30,21 @@ public final class ClusterActionExecutor {
     private final PodReaper podReaper;
     private final String workersNamespace;
     private final Map<String, String> workersSelector;
+    private final LeaseGuard lease;
 
     public ClusterActionExecutor(KubernetesClient client, PodReaper podReaper, String workersNamespace,
                           Map<String, String> workersSelector) {
+        this(client, podReaper, workersNamespace, workersSelector, LeaseGuard.STANDALONE);
+    }
+
+    /** {@code lease}: checked right before each action (leader election). */
+    public ClusterActionExecutor(KubernetesClient client, PodReaper podReaper, String workersNamespace,
+                                 Map<String, String> workersSelector, LeaseGuard lease) {
         this.client = client;
         this.podReaper = podReaper;
         this.workersNamespace = workersNamespace;
         this.workersSelector = Map.copyOf(workersSelector);
+        this.lease = lease;
     }
 
     /** The pods on these nodes, one list per node (field selector spec.nodeName), not the whole cluster. */
@@ -68,6 +77,7 @@ public final class ClusterActionExecutor {
 
     /** Carries out one action; returns what happened, for the log, the notice and the audit log. */
     public String apply(Action action) {
+        lease.confirm(action.kind().intent() + " " + action.target());
         return switch (action.kind()) {
             case FORCE_DELETE_STUCK_POD -> "pod " + podReaper.forceDelete(action.namespace(), action.name(), action.uid());
             case RELEASE_LOCAL_VOLUME -> releaseLocalVolume(action);
