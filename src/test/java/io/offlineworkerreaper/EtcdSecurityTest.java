@@ -73,8 +73,10 @@ class EtcdSecurityTest {
                     Optional.of(PASSWORD), Optional.empty(), Optional.empty(), Optional.empty());
 
             // when a reaper with a wrong password runs, then it deletes nothing and says so, without the password
+            // (a loopback etcd without TLS: the password over http:// must be allowed explicitly)
             try (RunningReaper wrong = RunningReaper.start(client, etcd.clientUrl(), slack,
-                    Map.of("reaper.etcd.username", "root", "reaper.etcd.password", "not-" + PASSWORD))) {
+                    Map.of("reaper.etcd.username", "root", "reaper.etcd.password", "not-" + PASSWORD,
+                            "reaper.etcd.allow-plaintext-password", "true"))) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> !slack.posts().isEmpty());
                 wrong.awaitCycles(1);
             }
@@ -85,7 +87,8 @@ class EtcdSecurityTest {
 
             // when the reaper has the right credentials, then it remediates
             try (RunningReaper reaper = RunningReaper.start(client, etcd.clientUrl(), slack,
-                    Map.of("reaper.etcd.username", "root", "reaper.etcd.password", PASSWORD));
+                    Map.of("reaper.etcd.username", "root", "reaper.etcd.password", PASSWORD,
+                            "reaper.etcd.allow-plaintext-password", "true"));
                  AlluxioRegistry registry = new AlluxioRegistry(securedClient(etcd.clientUrl(), root))) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> !podExists(client, "default", POD_3)
                         && !registry.exists(authorizedKey(CLUSTER, WORKER_3)));
@@ -119,6 +122,29 @@ class EtcdSecurityTest {
                             && !registry.exists(authorizedKey(CLUSTER, WORKER_3)));
                 }
             }
+        }
+    }
+
+    @Test
+    void should_use_tls_for_an_https_endpoint_even_without_a_ca_file() throws Exception {
+        // given an etcd serving TLS with a certificate of a CA the system does not trust, and no TLS file given
+        Certificates certs = Certificates.create(dir.resolve("pki"));
+        try (EtcdServer etcd = EtcdServer.start(dir.resolve("etcd"),
+                new EtcdServer.Tls(certs.serverCert, certs.serverKey, certs.ca));
+             Client plain = securedClient(etcd.clientUrl(), new EtcdSecurity(Optional.empty(), Optional.empty(),
+                     Optional.empty(), Optional.empty(), Optional.empty()))) {
+
+            // when the reaper's client reads from it
+            Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() ->
+                    plain.getKVClient().get(bytes("/DHT/")).get(10, TimeUnit.SECONDS));
+
+            // then it spoke TLS and checked etcd's certificate against the JVM's (the system's) CAs: no plaintext
+            StringBuilder causes = new StringBuilder();
+            for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                causes.append(t).append('\n');
+            }
+            assertThat(causes.toString()).containsAnyOf("PKIX path building failed",
+                    "unable to find valid certification path");
         }
     }
 

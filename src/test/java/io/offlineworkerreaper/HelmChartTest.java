@@ -123,6 +123,18 @@ class HelmChartTest {
     }
 
     @Test
+    void should_refuse_a_credential_in_plain_values() {
+        // a URL with user:password belongs in the Secret, which the ConfigMap's readers cannot read
+        assertThatThrownBy(() -> HelmChart.template(Map.of("settings.alertmanager.url",
+                "https://reaper:s3cret@alertmanager.monitoring:9093"))).hasMessageContaining("alertmanager");
+        assertThatThrownBy(() -> HelmChart.template(Map.of("settings.node.fence-uri",
+                "https://admin:s3cret@fencing.example/off"))).hasMessageContaining("fence-uri");
+        // and the same URLs without a credential are fine
+        assertThat(HelmChart.template(Map.of("settings.alertmanager.url", "http://alertmanager.monitoring:9093",
+                "settings.node.fence-uri", "https://fencing.example/off"))).contains("REAPER_ALERTMANAGER_URL");
+    }
+
+    @Test
     void should_follow_a_setting_into_the_config_map_and_the_rbac() {
         List<HasMetadata> objects = HelmChart.render(Map.of("settings.check-interval", "10s",
                 "settings.workers.namespace", "alluxio", "settings.terminating.enabled", true));

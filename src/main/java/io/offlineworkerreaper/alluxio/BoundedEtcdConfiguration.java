@@ -73,7 +73,11 @@ public final class BoundedEtcdConfiguration extends Etcd3Configuration {
         if (bounded) {
             builder.interceptor(new Deadline(timeout));
         }
-        if (security.tls()) {
+        // an https:// endpoint always gets TLS (jetcd would talk plaintext to it without an SSL context): the CA
+        // file when given, else the JVM's trust store, which is the system's CAs
+        boolean https = java.util.Arrays.stream(getEndpoints().split(",")).map(String::trim)
+                .anyMatch(e -> e.regionMatches(true, 0, "https://", 0, 8));
+        if (security.tls() || https) {
             try {
                 builder.sslContext(tls -> {
                     security.caFile().ifPresent(ca -> tls.trustManager(ca.toFile()));

@@ -144,11 +144,37 @@ class ReaperSettingsTest {
         assertThatThrownBy(() -> parse(values)).hasMessageContaining("Invalid setting reaper.etcd.password")
                 .hasMessageContaining("both reaper.etcd.username and reaper.etcd.password");
         values.put("reaper.etcd.password", "etcd-sekr3t");
+        values.put("reaper.etcd.endpoints", "https://etcd-0.etcd:2379");
         ReaperSettings settings = parse(values);
 
         assertThat(settings.describe().toString()).doesNotContain("etcd-sekr3t").contains("reaper");
         assertThat(settings.etcd().security().toString()).doesNotContain("etcd-sekr3t");
         assertThat(SecretMasker.of(settings).mask("auth failed for etcd-sekr3t")).isEqualTo("auth failed for ****");
+    }
+
+    @Test
+    void should_refuse_an_etcd_password_over_http_unless_allowed() {
+        Map<String, String> values = defaults();
+        values.put("reaper.etcd.username", "reaper");
+        values.put("reaper.etcd.password", "etcd-sekr3t");
+        values.put("reaper.etcd.endpoints", "http://etcd-0.etcd:2379");
+
+        assertThatThrownBy(() -> parse(values)).hasMessageContaining("Invalid setting reaper.etcd.password")
+                .hasMessageContaining("https://").hasMessageContaining("reaper.etcd.allow-plaintext-password=true")
+                .hasMessageNotContaining("etcd-sekr3t");
+        values.put("reaper.etcd.allow-plaintext-password", "true");
+        assertThat(parse(values).etcd().tls()).isFalse();
+        values.put("reaper.etcd.allow-plaintext-password", "false");
+        values.put("reaper.etcd.endpoints", "https://etcd-0.etcd:2379,https://etcd-1.etcd:2379");
+        assertThat(parse(values).etcd().tls()).isTrue();
+    }
+
+    @Test
+    void should_refuse_endpoints_some_with_tls_and_some_without() {
+        assertThatThrownBy(() -> with("reaper.etcd.endpoints", "https://etcd-0.etcd:2379,http://etcd-1.etcd:2379"))
+                .hasMessageContaining("Invalid setting reaper.etcd.endpoints").hasMessageContaining("all https://");
+        assertThatThrownBy(() -> with("reaper.etcd.allow-plaintext-password", "yes"))
+                .hasMessageContaining("reaper.etcd.allow-plaintext-password");
     }
 
     @Test
