@@ -48,8 +48,10 @@ public final class Flapping {
     public synchronized List<Event> observe(List<Node> considered) {
         Instant now = clock.instant();
         List<Event> events = new ArrayList<>();
+        java.util.Set<String> present = new java.util.HashSet<>();
         for (Node node : considered) {
             String name = node.getMetadata().getName();
+            present.add(name);
             boolean ready = NodeReadiness.isReady(node);
             Seen seen = nodes.computeIfAbsent(name, n -> new Seen());
             if (seen.ready != null && seen.ready != ready) {
@@ -76,6 +78,13 @@ public final class Flapping {
                 seen.firstChange = null;
             }
         }
+        // nodes that left the cluster (an autoscaler's churn over months) are forgotten with it
+        nodes.keySet().retainAll(present);
         return events;
+    }
+
+    /** How many nodes are remembered: those of the last cycle only. */
+    synchronized int remembered() {
+        return nodes.size();
     }
 }

@@ -46,7 +46,17 @@ public final class Announcements {
             }
             return cleared;
         });
+        // a condition gone for longer than repeat-after would be announced again anyway: forget it, so that months
+        // of pods coming and going do not grow this memory (only what lasts, or ended recently, is kept)
+        Instant forgetBefore = clock.instant().minus(repeatAfter);
+        lastAnnounced.entrySet().removeIf(e -> !lastSeenInCycle.containsKey(e.getKey())
+                && e.getValue().isBefore(forgetBefore));
         return cycle;
+    }
+
+    /** How many conditions are remembered (bounded by what lasts and what ended within repeat-after). */
+    synchronized int remembered() {
+        return lastAnnounced.size() + lastSeenInCycle.size();
     }
 
     /** The conditions forgotten when this cycle started: they were not seen during the whole last cycle. */

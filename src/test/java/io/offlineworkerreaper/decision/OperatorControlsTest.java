@@ -116,6 +116,17 @@ class OperatorControlsTest {
         assertThat(flapping.observe(List.of(node("Unknown")))).isEmpty();
     }
 
+    @Test
+    void should_forget_nodes_that_left_the_cluster() {
+        MutableClock clock = new MutableClock(NOW);
+        Flapping flapping = new Flapping(clock);
+        // an autoscaler's month: 1,000 nodes come, each for one cycle, and go
+        for (int i = 0; i < 1_000; i++) {
+            flapping.observe(List.of(ClusterObjects.node("node-" + i, "True", NOW)));
+        }
+        assertThat(flapping.remembered()).isEqualTo(1);
+    }
+
     private static Node node(String ready) {
         return ClusterObjects.node("worker3", ready, NOW.minusSeconds(600));
     }

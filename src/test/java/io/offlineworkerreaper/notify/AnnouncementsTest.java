@@ -46,4 +46,21 @@ class AnnouncementsTest {
         assertThat(announcements.currentCycle()).isZero();
         assertThat(announcements.cleared()).isEmpty();
     }
+
+    @Test
+    void should_forget_conditions_gone_for_longer_than_repeat_after() {
+        io.offlineworkerreaper.testing.MutableClock clock = new io.offlineworkerreaper.testing.MutableClock(
+                java.time.Instant.parse("2026-12-04T10:00:00Z"));
+        Announcements memory = new Announcements(java.time.Duration.ofHours(1), clock);
+        // a month of refusals of pods that come and go, one new pod a minute, one lasting refusal
+        for (int minute = 0; minute < 30 * 24 * 60; minute += 7) {
+            memory.newCycle();
+            memory.firstTime("refused:pod-" + minute);
+            memory.firstTime("refused:the-lasting-one");
+            clock.advance(java.time.Duration.ofMinutes(7));
+        }
+        // then only what lasts and what ended within the last hour are remembered
+        assertThat(memory.remembered()).isLessThan(40);
+        assertThat(memory.firstTime("refused:the-lasting-one")).isFalse();
+    }
 }
