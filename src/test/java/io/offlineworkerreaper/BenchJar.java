@@ -62,6 +62,10 @@ final class BenchJar implements AutoCloseable {
     final Instant spawned;
     private final Process process;
     private final List<Line> lines = new CopyOnWriteArrayList<>();
+    /** Long runs (the soak): the lines are counted and the last ones kept, not all of them. */
+    private volatile boolean streaming;
+    private final java.util.concurrent.atomic.AtomicLong cyclesEnded = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.Deque<String> lastLines = new java.util.ArrayDeque<>();
 
     private BenchJar(Process process, Instant spawned, Path logFile) throws IOException {
         this.process = process;
@@ -71,6 +75,18 @@ final class BenchJar implements AutoCloseable {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) {
+                    if (line.contains("===== Cycle ")) { // a cycle starts: the one before it ended
+                        cyclesEnded.incrementAndGet();
+                    }
+                    if (streaming) {
+                        synchronized (lastLines) {
+                            lastLines.addLast(line);
+                            if (lastLines.size() > 200) {
+                                lastLines.removeFirst();
+                            }
+                        }
+                        continue; // the reaper's own log file has it all
+                    }
                     lines.add(new Line(Instant.now(), line));
                     copy.println(line);
                 }
@@ -182,6 +198,41 @@ final class BenchJar implements AutoCloseable {
         List<Line> all = new ArrayList<>(lines);
         return String.join("\n", all.subList(Math.max(0, all.size() - n), all.size()).stream()
                 .map(Line::text).toList());
+    }
+
+    /** From now on count the cycles and keep the last 200 lines only (a soak of 100,000 cycles). */
+    BenchJar streaming() {
+        streaming = true;
+        return this;
+    }
+
+    /** Cycles started so far ("===== Cycle N" lines of the console log). */
+    long cyclesEnded() {
+        return cyclesEnded.get();
+    }
+
+    /** The last lines, in streaming mode. */
+    String lastLines() {
+        synchronized (lastLines) {
+            return String.join("\n", lastLines);
+        }
+    }
+
+    /** A field of /proc/<pid>/status (VmRSS, Threads...), as a number. */
+    long procStatus(String field) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        throw new IllegalStateException("no " + field + " for " + process.pid());
+    }
+
+    /** Open file descriptors of the JVM process. */
+    long openFiles() throws IOException {
+        try (var fds = Files.list(Path.of("/proc", String.valueOf(process.pid()), "fd"))) {
+            return fds.count();
+        }
     }
 
     /** Resident set size of the JVM process, from /proc. */

@@ -37,6 +37,8 @@ final class HttpStandIn implements AutoCloseable {
     private final HttpServer server;
     private final List<Post> posts = new CopyOnWriteArrayList<>();
     private volatile int status = 200;
+    private volatile boolean failEveryOther;
+    private final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
     private final Queue<Answer> script = new ConcurrentLinkedQueue<>();
 
     HttpStandIn() throws IOException {
@@ -54,6 +56,9 @@ final class HttpStandIn implements AutoCloseable {
                 scripted.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
             }
             int answered = scripted != null ? scripted.status() : status;
+            if (scripted == null && failEveryOther && received.incrementAndGet() % 2 == 1) {
+                answered = 500;
+            }
             if (scripted != null && scripted.body() != null) {
                 answer = scripted.body().getBytes(StandardCharsets.UTF_8);
             }
@@ -117,6 +122,11 @@ final class HttpStandIn implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** From now on, answer every other post with 500 (a flaky Slack). */
+    void failEveryOther() {
+        this.failEveryOther = true;
     }
 
     /** From now on, answer every post with this HTTP status (Slack down: 500). */

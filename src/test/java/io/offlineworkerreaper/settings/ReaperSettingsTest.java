@@ -68,7 +68,7 @@ class ReaperSettingsTest {
     @CsvSource(delimiter = '|', value = {
             "reaper.check-interval | banana | a duration such as 500ms, 30s, 5m or 1h",
             "reaper.check-interval | 30 | a duration",
-            "reaper.check-interval | 10ms | at least 100ms",
+            "reaper.check-interval | 5ms | at least 10ms",
             "reaper.nodes.not-ready-for | -5s | a duration",
             "reaper.etcd.timeout | 5 seconds | a duration",
             "reaper.dry-run | yes | true or false",
