@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.offlineworkerreaper.optin.Action;
@@ -85,48 +86,35 @@ public final class SafetyGate {
 
         /** This memory read, never written (--check: the verdict the reaper would take, and nothing changed). */
         default BreakerMemory readOnly() {
-            BreakerMemory read = this;
-            return new BreakerMemory() {
-                @Override
-                public Optional<Instant> openSince() {
-                    return read.openSince();
-                }
-
-                @Override
-                public Optional<Instant> closedAt() {
-                    return read.closedAt();
-                }
-
-                @Override
-                public void opened(Instant at) {
-                }
-
-                @Override
-                public void closed(Instant at) {
-                }
-            };
+            return new ReadOnly(this::openSince, this::closedAt);
         }
 
         /** Nothing kept beyond the process. */
-        BreakerMemory NONE = new BreakerMemory() {
-            @Override
-            public Optional<Instant> openSince() {
-                return Optional.empty();
-            }
+        BreakerMemory NONE = new ReadOnly(Optional::empty, Optional::empty);
+    }
 
-            @Override
-            public Optional<Instant> closedAt() {
-                return Optional.empty();
-            }
+    /** A memory that is read from these and never written. */
+    private record ReadOnly(Supplier<Optional<Instant>> open, Supplier<Optional<Instant>> closed)
+            implements BreakerMemory {
+        @Override
+        public Optional<Instant> openSince() {
+            return open.get();
+        }
 
-            @Override
-            public void opened(Instant at) {
-            }
+        @Override
+        public Optional<Instant> closedAt() {
+            return closed.get();
+        }
 
-            @Override
-            public void closed(Instant at) {
-            }
-        };
+        @Override
+        public void opened(Instant at) {
+            // read-only
+        }
+
+        @Override
+        public void closed(Instant at) {
+            // read-only
+        }
     }
 
     private final MaxUnhealthy maxUnhealthy;
