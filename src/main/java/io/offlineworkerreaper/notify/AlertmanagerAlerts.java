@@ -52,7 +52,9 @@ public final class AlertmanagerAlerts {
         }
     }
 
-    private record Alert(Map<String, String> labels, Map<String, String> annotations, Instant startsAt) {
+    /** {@code kept}: its condition is one {@link Announcements} keeps (then it ends once forgotten there too). */
+    private record Alert(Map<String, String> labels, Map<String, String> annotations, Instant startsAt,
+                         boolean kept) {
         Map<String, Object> until(Instant endsAt) {
             Map<String, Object> alert = new LinkedHashMap<>();
             alert.put("labels", labels);
@@ -108,14 +110,16 @@ public final class AlertmanagerAlerts {
                 // after a restart nothing is remembered: the labels the firing alert had (they name the condition)
                 alerts.add((ended != null ? ended : asFiring(alert)).until(now));
             } else if (condition != null && notice.kind() != Notice.Kind.WOULD_REMOVE) {
-                firing.putIfAbsent(condition, alert);
+                firing.putIfAbsent(condition, new Alert(alert.labels(), alert.annotations(), alert.startsAt(),
+                        announcements.lasting(condition).isPresent()));
             } else {
                 alerts.add(alert.until(now.plus(EVENT_FOR)));
             }
         }
         for (Iterator<Map.Entry<String, Alert>> it = firing.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Alert> e = it.next();
-            boolean ended = announcements.lasting(e.getKey()).map(lasts -> !lasts).orElse(false);
+            // a kept condition the announcements forgot has ended too (long ago: the refresh was not running)
+            boolean ended = announcements.lasting(e.getKey()).map(lasts -> !lasts).orElse(e.getValue().kept());
             alerts.add(e.getValue().until(ended ? now : now.plus(resendEvery.multipliedBy(4))));
             if (ended) {
                 it.remove();
@@ -140,7 +144,7 @@ public final class AlertmanagerAlerts {
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put("summary", Bounded.text(notice.title(), MAX_SUMMARY));
         annotations.put("description", Bounded.text(notice.text(), MAX_DESCRIPTION));
-        return new Alert(labels, annotations, now);
+        return new Alert(labels, annotations, now, false);
     }
 
     private static String label(String value) {
@@ -151,7 +155,7 @@ public final class AlertmanagerAlerts {
     private static Alert asFiring(Alert recovered) {
         Map<String, String> labels = new LinkedHashMap<>(recovered.labels());
         labels.put("severity", labels.get("alertname").equals("OfflineWorkerReaperBreakerOpen") ? "critical" : "warning");
-        return new Alert(labels, recovered.annotations(), recovered.startsAt());
+        return new Alert(labels, recovered.annotations(), recovered.startsAt(), false);
     }
 
     /** The route of a failed step ("failed:<route>:<error type>"). */

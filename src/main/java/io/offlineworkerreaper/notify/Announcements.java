@@ -17,6 +17,8 @@ import java.util.Map;
 public final class Announcements {
 
     public static final String REPEAT_AFTER = "reaper.notify.repeat-after";
+    /** How long an ended condition is remembered at least (Alertmanager's refresh reads that it ended). */
+    static final Duration KEEP_ENDED = Duration.ofHours(1);
 
     private final Duration repeatAfter;
     private final Clock clock;
@@ -46,9 +48,9 @@ public final class Announcements {
             }
             return cleared;
         });
-        // a condition gone for longer than repeat-after would be announced again anyway: forget it, so that months
-        // of pods coming and going do not grow this memory (only what lasts, or ended recently, is kept)
-        Instant forgetBefore = clock.instant().minus(repeatAfter);
+        // a condition gone for longer than repeat-after (and an hour) would be announced again anyway: forget it, so
+        // that months of pods coming and going do not grow this memory (only what lasts, or ended lately, is kept)
+        Instant forgetBefore = clock.instant().minus(repeatAfter.compareTo(KEEP_ENDED) > 0 ? repeatAfter : KEEP_ENDED);
         lastAnnounced.entrySet().removeIf(e -> !lastSeenInCycle.containsKey(e.getKey())
                 && e.getValue().isBefore(forgetBefore));
         return cycle;

@@ -114,4 +114,60 @@ class AlertmanagerAlertsTest {
         assertThat(both).extracting(a -> a.get("labels").get("step").asText()).containsExactly("call-etcd", "check-nodes");
         assertThat(both).extracting(a -> a.get("labels").get("severity").asText()).containsOnly("critical");
     }
+
+    @Test
+    void should_bound_labels_and_annotations_and_make_values_single_line() throws Exception {
+        String huge = "node-" + "n".repeat(5_000) + "\nforged";
+        Notice notice = Notice.of(Notice.Kind.REMEDIATED, "Removed " + "t".repeat(5_000),
+                List.of(new Notice.Field("Node", huge), new Notice.Field("Pod", "default/" + "p".repeat(5_000)),
+                        Notice.Field.list("Etcd keys deleted", java.util.Collections.nCopies(100, "k".repeat(900)))));
+
+        JsonNode alert = post(notice).get(0);
+
+        alert.get("labels").forEach(v -> assertThat(v.asText()).hasSizeLessThanOrEqualTo(AlertmanagerAlerts.MAX_LABEL)
+                .doesNotContain("\n"));
+        assertThat(alert.get("annotations").get("summary").asText())
+                .hasSizeLessThanOrEqualTo(AlertmanagerAlerts.MAX_SUMMARY);
+        assertThat(alert.get("annotations").get("description").asText())
+                .hasSizeLessThanOrEqualTo(AlertmanagerAlerts.MAX_DESCRIPTION).endsWith(" more characters)");
+    }
+
+    @Test
+    void should_bound_the_webhook_message() throws Exception {
+        List<Notice.Field> fields = new java.util.ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+            fields.add(new Notice.Field("Found", "value " + i));
+        }
+        fields.add(Notice.Field.list("Not Ready", java.util.Collections.nCopies(500, "ip-10-42-3-130.compute.internal")));
+        Notice notice = Notice.of(Notice.Kind.WARNING, "many", fields);
+
+        JsonNode body = JSON.readTree(WebhookMessages.json(notice));
+
+        assertThat(body.get("fields")).hasSize(WebhookMessages.MAX_FIELDS);
+        assertThat(body.get("fields_omitted").asInt()).isEqualTo(31);
+        assertThat(body.get("text").asText()).hasSizeLessThanOrEqualTo(WebhookMessages.MAX_TEXT);
+        body.get("fields").forEach(f -> assertThat(f.get("value").asText())
+                .hasSizeLessThanOrEqualTo(WebhookMessages.MAX_VALUE));
+    }
+
+    @Test
+    void should_resolve_a_refusal_whose_condition_was_forgotten_while_no_post_went_out() throws Exception {
+        // given a refusal firing
+        announcements.newCycle();
+        announcements.firstTime("refused:default/p-3");
+        post(refusal());
+
+        // when it ends and no post goes out for two hours (the announcements forget it meanwhile)
+        announcements.newCycle();
+        announcements.newCycle();
+        clock.advance(Duration.ofHours(2));
+        announcements.newCycle();
+        assertThat(announcements.lasting("refused:default/p-3")).isEmpty();
+
+        // then the next post still resolves it, and nothing fires any more
+        JsonNode resolved = post(null);
+        assertThat(resolved).singleElement().satisfies(a -> assertThat(a.get("endsAt").asText())
+                .isEqualTo(clock.instant().toString()));
+        assertThat(alerts.anyFiring()).isFalse();
+    }
 }

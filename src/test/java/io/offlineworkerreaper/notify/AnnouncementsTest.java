@@ -59,7 +59,7 @@ class AnnouncementsTest {
             memory.firstTime("refused:the-lasting-one");
             clock.advance(java.time.Duration.ofMinutes(7));
         }
-        // then only what lasts and what ended within the last hour are remembered
+        // then only what lasts and what ended within the last hour (at least) are remembered
         assertThat(memory.remembered()).isLessThan(40);
         assertThat(memory.firstTime("refused:the-lasting-one")).isFalse();
     }

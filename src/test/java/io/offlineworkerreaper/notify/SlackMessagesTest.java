@@ -123,4 +123,66 @@ class SlackMessagesTest {
         assertThat(m.get("blocks").get(3).get("text").get("text").asText())
                 .startsWith("check that etcd is reachable from the reaper");
     }
+
+    private static java.util.stream.Stream<String> texts(JsonNode message) {
+        List<String> all = new ArrayList<>();
+        message.get("blocks").forEach(b -> {
+            all.add(b.path("text").path("text").asText());
+            b.path("fields").forEach(f -> all.add(f.path("text").asText()));
+            b.path("elements").forEach(e -> all.add(e.path("text").asText()));
+        });
+        all.add(message.get("text").asText());
+        return all.stream();
+    }
+
+    @Test
+    void should_keep_any_notice_within_block_kits_limits_and_count_what_it_leaves_out() throws Exception {
+        // 60 workers removed in one cycle, each with a key of 1,500 characters and a title of 400
+        Remediation big = new Remediation(POD, Remediation.Verdict.REMOVE, List.of(Remediations.aDeadWorker(
+                "worker-" + "x".repeat(1_500), "10.244.4.5")), "offline");
+        List<Notice> removals = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            removals.add(notices.removed(big, PodReaper.Outcome.DELETED, false, 10));
+        }
+        Notice summary = notices.summary(removals);
+
+        JsonNode m = render(summary, false);
+
+        assertThat(m.get("blocks").size()).isLessThanOrEqualTo(SlackMessages.MAX_BLOCKS);
+        assertThat(header(m)).hasSizeLessThanOrEqualTo(SlackMessages.MAX_HEADER);
+        m.get("blocks").forEach(b -> {
+            assertThat(b.path("fields").size()).isLessThanOrEqualTo(SlackMessages.MAX_FIELDS);
+            b.path("fields").forEach(f -> assertThat(f.path("text").asText()).hasSizeLessThanOrEqualTo(2_000));
+            assertThat(b.path("text").path("text").asText()).hasSizeLessThanOrEqualTo(3_000);
+        });
+        assertThat(m.get("text").asText()).hasSizeLessThanOrEqualTo(SlackMessages.MAX_TEXT);
+        assertThat(m.toString()).containsPattern("… and \\d+ more \\(60 in all\\)");
+    }
+
+    @Test
+    void should_end_a_long_list_with_the_count_of_the_rest() {
+        List<String> nodes = java.util.stream.IntStream.range(0, 60)
+                .mapToObj(i -> "ip-10-42-3-" + (100 + i) + ".eu-central-1.compute.internal").toList();
+
+        String field = SlackMessages.field(Notice.Field.list("Not Ready", nodes));
+
+        assertThat(field).hasSizeLessThanOrEqualTo(2_000).startsWith("*Not Ready*\n" + nodes.get(0));
+        int shown = field.substring(field.indexOf('\n') + 1).split(", ").length;
+        assertThat(field).endsWith("… and " + (60 - shown) + " more");
+    }
+
+    @Test
+    void should_escape_what_slack_would_read_as_a_mention_or_a_link() throws Exception {
+        String hostile = "<!channel> <@U0123> <https://evil.example/login|Re-authorize> & <!here>";
+        Notice notice = Notice.of(Notice.Kind.WARNING, "Found " + hostile, List.of(new Notice.Field("Host", hostile)),
+                "note " + hostile);
+
+        JsonNode m = render(notice, false);
+
+        // the header is plain_text, in which Slack formats no mention and no link; every mrkdwn text is escaped
+        assertThat(m.get("blocks").get(0).get("text").get("type").asText()).isEqualTo("plain_text");
+        assertThat(texts(m).skip(1)).noneMatch(t -> t.contains("<!") || t.contains("<@") || t.contains("<http"));
+        assertThat(m.get("blocks").get(1).get("fields").get(0).get("text").asText()).isEqualTo("*Host*\n&lt;!channel&gt;"
+                + " &lt;@U0123&gt; &lt;https://evil.example/login|Re-authorize&gt; &amp; &lt;!here&gt;");
+    }
 }
