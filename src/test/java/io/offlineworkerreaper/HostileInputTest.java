@@ -50,6 +50,14 @@ class HostileInputTest extends ReaperWorld {
         String breaker = slack.json().get(0).toString();
         assertThat(slack.texts().get(0)).startsWith("Safety breaker open");
         assertThat(breaker).contains(cloudName(0)).containsPattern("… and \\d+ more");
+        int longest = 0;
+        for (com.fasterxml.jackson.databind.JsonNode block : slack.json().get(0).get("blocks")) {
+            for (com.fasterxml.jackson.databind.JsonNode field : block.path("fields")) {
+                longest = Math.max(longest, field.path("text").asText().length());
+            }
+        }
+        System.out.println("60 of 80 nodes NotReady: breaker notice delivered, " + slack.json().get(0).get("blocks")
+                .size() + " blocks, longest field " + longest + " characters (Block Kit: 2,000)");
         // and the log keeps the whole list
         assertThat(log()).contains(cloudName(59));
     }
@@ -84,15 +92,16 @@ class HostileInputTest extends ReaperWorld {
     @Test
     void should_resume_delivery_after_every_kind_of_hostile_retry_after() throws Exception {
         // given Slack rate-limiting the first post five times, each with a Retry-After no one should trust
-        slack.script(new HttpStandIn.Answer(429, Map.of("Retry-After", "0")),
-                new HttpStandIn.Answer(429, Map.of("Retry-After", "-5")),
+        // (the ignored ones first, while the backoff is short: 1 s, 2 s; then 1 s, 1 s; then what is left)
+        slack.script(new HttpStandIn.Answer(429, Map.of("Retry-After", "-5")),
                 new HttpStandIn.Answer(429, Map.of("Retry-After", "soon")),
+                new HttpStandIn.Answer(429, Map.of("Retry-After", "0")),
                 new HttpStandIn.Answer(429, Map.of("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")),
                 new HttpStandIn.Answer(429, Map.of("Retry-After", "99999999999")));
         Scenario.seedCrash(client, registry);
 
-        // when the reaper remediates, retrying notices for at most 14 s
-        startReaper(Map.of("reaper.notify.retry-for", "14s"));
+        // when the reaper remediates, retrying notices for at most 9 s
+        startReaper(Map.of("reaper.notify.retry-for", "9s"));
 
         // then the notice is delivered on the sixth attempt, none sooner than a second after the one before
         await().atMost(Duration.ofSeconds(30)).until(() -> slack.deliveredTexts().size() == 1);
@@ -103,6 +112,12 @@ class HostileInputTest extends ReaperWorld {
                     .isGreaterThanOrEqualTo(Duration.ofMillis(990));
         }
         assertThat(slack.deliveredTexts().get(0)).startsWith("Removed offline Alluxio worker");
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 1; i < posts.size(); i++) {
+            gaps.add(Duration.ofNanos(posts.get(i).nanoTime() - posts.get(i - 1).nanoTime()).toMillis());
+        }
+        System.out.println("hostile Retry-After (-5, soon, 0, past date, 99999999999): waits " + gaps
+                + " ms, then delivered");
         assertThat(log()).contains("Notice posted to Slack (attempt 6)");
     }
 

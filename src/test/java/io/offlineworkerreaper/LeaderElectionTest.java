@@ -148,7 +148,7 @@ class LeaderElectionTest extends ReaperWorld {
 
     @Test
     void should_not_act_once_another_replica_took_the_lease_even_before_its_election_notices() throws Exception {
-        // given reaper-a leading with a slow election loop (it looks at the Lease every 8 s), and reaper-z's pod
+        // given reaper-a leading with a slow election loop (it looks at the Lease every 5 s), and reaper-z's pod
         create(client, replicaPod("reaper-z", true));
         create(client, replicaPod("reaper-a", true));
         RunningReaper a = RunningReaper.start(client, etcd.clientUrl(), slack, Map.of(
@@ -157,7 +157,7 @@ class LeaderElectionTest extends ReaperWorld {
                 "reaper.leader-election.pod-name", "reaper-a",
                 "reaper.leader-election.lease-duration", "30s",
                 "reaper.leader-election.renew-deadline", "20s",
-                "reaper.leader-election.retry-period", "8s"));
+                "reaper.leader-election.retry-period", "5s"));
         replicas.put("reaper-a", a);
         await().atMost(Duration.ofSeconds(30)).until(() -> "reaper-a".equals(holder()) && a.cyclesRun() >= 1);
 
@@ -171,7 +171,7 @@ class LeaderElectionTest extends ReaperWorld {
         Scenario.seedCrash(client, registry);
 
         // then reaper-a, whose cycles still run until its election looks again, deletes nothing and says why
-        await().atMost(Duration.ofSeconds(6)).until(() -> log().contains("no longer holds the Lease " + NAMESPACE + "/"
+        await().atMost(Duration.ofSeconds(4)).until(() -> log().contains("no longer holds the Lease " + NAMESPACE + "/"
                 + LEASE + " (holder: reaper-z)"));
         assertThat(podExists(client, "default", "alluxio-worker-577545dc9-2q7z7")).isTrue();
         assertThat(registry.exists(Scenario.authorizedKey(CLUSTER, Scenario.WORKER_3))).isTrue();
