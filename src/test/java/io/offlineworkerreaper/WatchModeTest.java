@@ -84,13 +84,22 @@ class WatchModeTest extends ReaperWorld {
         assertThat(registry.exists(authorizedKey(CLUSTER, WORKER_2))).isTrue();
     }
 
+    /**
+     * The reaper's node and worker pod informers watch (not only listed): the emulator, unlike an API server,
+     * does not replay to a watch the events made before it opened, so a crash sent before then would be missed.
+     */
+    private static boolean watching(RunningReaper reaper) {
+        return reaper.context().hasService(io.offlineworkerreaper.cycle.NodeWatch.class).isWatching()
+                && reaper.context().hasService(io.offlineworkerreaper.cycle.WorkerPodWatch.class).isWatching();
+    }
+
     @Test
     void a_heartbeat_deletion_is_acted_on_from_the_caches_without_listing_anything() throws Exception {
         // given the crash, the live workers and the dying one heartbeating, and a reaper whose watches all synced
         crashWithTheDeadWorkerStillHeartbeating();
         startReaper(WATCH);
         await().atMost(Duration.ofSeconds(15)).until(() -> log().contains("Worker pod watch: listing done")
-                && log().contains("registry watch:") && log().contains("Node watch: listing done"));
+                && log().contains("registry watch:") && log().contains("Node watch: listing done") && watching(reaper));
         reaper.awaitFirstCycleEnded();
         AtomicInteger listed = new AtomicInteger();
         AtomicInteger read = new AtomicInteger();
@@ -156,7 +165,7 @@ class WatchModeTest extends ReaperWorld {
         registry.authorize(CLUSTER, WORKER_3, "10.244.4.5");
         startReaper(Map.of("reaper.detection", "watch", "reaper.check-interval", "60s",
                 "reaper.nodes.not-ready-for", "2s"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> log().contains("Node watch: listing done")
+        await().atMost(Duration.ofSeconds(10)).until(() -> log().contains("Node watch: listing done") && watching(reaper)
                 && reaper.cyclesRun() >= 1);
         reaper.awaitFirstCycleEnded();
 
@@ -195,7 +204,7 @@ class WatchModeTest extends ReaperWorld {
             // informer says when it really watches, so that the crash below is not sent into the gap)
             await().atMost(Duration.ofSeconds(60)).until(() -> dispatcher.faultsLeft() == 0
                     && dispatcher.watches.get() > 2
-                    && reaper.context().hasService(io.offlineworkerreaper.cycle.NodeWatch.class).isWatching());
+                    && watching(reaper));
             assertThat(dispatcher.lists.get()).as("re-listed after 410 Gone").isGreaterThanOrEqualTo(2);
             reaper.awaitFirstCycleEnded();
             Instant crash = crash(faulty, "alluxio-e2e-worker3");
