@@ -108,7 +108,9 @@ class WatchModeTest extends ReaperWorld {
             route.weaveById("read-authorized-workers").before().process(e -> read.incrementAndGet());
             route.weaveById("read-heartbeats").before().process(e -> read.incrementAndGet());
         });
-        Thread.sleep(500); // the cycles the syncs requested have run
+        // the cycles the watches' syncs requested have run: none in flight for a while
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(10))
+                .until(() -> reaper.context().getInflightRepository().size("check-nodes") == 0);
         while (server.takeRequest(100, java.util.concurrent.TimeUnit.MILLISECONDS) != null) {
             // what came before the expiry
         }
@@ -148,10 +150,10 @@ class WatchModeTest extends ReaperWorld {
 
         registry.stopHeartbeat(WORKER_3);
         await().atMost(Duration.ofSeconds(10)).until(() -> !registry.exists(heartbeatKey(CLUSTER, WORKER_3)));
-        Thread.sleep(3000);
 
-        assertThat(podExists(client, "default", DEAD_POD)).isTrue();
-        assertThat(registry.exists(authorizedKey(CLUSTER, WORKER_3))).isTrue();
+        // then for 3 s after the expiry nothing happens: poll mode waits for its next cycle, a minute away
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() ->
+                podExists(client, "default", DEAD_POD) && registry.exists(authorizedKey(CLUSTER, WORKER_3)));
     }
 
     @Test
