@@ -77,7 +77,7 @@ public final class ClusterActionExecutor {
 
     /** Carries out one action; returns what happened, for the log, the notice and the audit log. */
     public String apply(Action action) {
-        lease.confirm(action.kind().intent() + " " + action.target());
+        // each write below confirms the Lease right before it is made (a pod's delete in PodReaper)
         return switch (action.kind()) {
             case FORCE_DELETE_STUCK_POD -> "pod " + podReaper.forceDelete(action.namespace(), action.name(), action.uid());
             case RELEASE_LOCAL_VOLUME -> releaseLocalVolume(action);
@@ -88,6 +88,7 @@ public final class ClusterActionExecutor {
     }
 
     private String releaseLocalVolume(Action action) {
+        lease.confirm("delete PVC " + action.namespace() + "/" + action.pvc());
         boolean deleted = !client.persistentVolumeClaims().inNamespace(action.namespace()).withName(action.pvc())
                 .delete().isEmpty();
         return (deleted ? "PVC deleted" : "PVC already gone") + ", pod "
@@ -96,6 +97,7 @@ public final class ClusterActionExecutor {
 
     private String clearFinalizers(Action action) {
         try {
+            lease.confirm("clear the finalizers of PVC " + action.namespace() + "/" + action.pvc());
             client.persistentVolumeClaims().inNamespace(action.namespace()).withName(action.pvc())
                     .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"finalizers\":null}}");
             return "finalizers cleared";
@@ -118,7 +120,10 @@ public final class ClusterActionExecutor {
         switch (action.kind()) {
             case CORDON -> patchNode(node, NodePatches.cordon(node));
             case TAINT_OUT_OF_SERVICE -> patchNode(node, NodePatches.taintOutOfService(node));
-            default -> client.nodes().withName(action.name()).delete();
+            default -> {
+                lease.confirm("delete node " + action.name());
+                client.nodes().withName(action.name()).delete();
+            }
         }
         return action.kind().done();
     }
@@ -134,6 +139,7 @@ public final class ClusterActionExecutor {
     }
 
     private void patchNode(Node node, List<Map<String, Object>> ops) {
+        lease.confirm("patch node " + node.getMetadata().getName());
         client.nodes().withName(node.getMetadata().getName())
                 .patch(PatchContext.of(PatchType.JSON), NodePatches.json(ops));
     }
