@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.offlineworkerreaper.decision.Remediation;
 import io.offlineworkerreaper.decision.SafetyGate;
 import io.offlineworkerreaper.kubernetes.PodReaper;
-import io.offlineworkerreaper.logging.RollingFile;
 import io.offlineworkerreaper.notify.Announcements;
 import io.offlineworkerreaper.optin.Action;
 import io.offlineworkerreaper.settings.SecretMasker;

@@ -10,12 +10,10 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import io.offlineworkerreaper.logging.LogConfig;
-
 /**
  * Settings read before Camel, and its property resolution, start. They are resolved in Camel's order (-D after
  * the jar, environment, JVM system property, the packaged application.properties). The log's are validated and
- * handed to the log ({@code reaper-logging.properties}) as system properties.
+ * handed to the log (Logback's {@code logback.xml}) as system properties.
  */
 public final class EarlySettings {
 
@@ -23,6 +21,8 @@ public final class EarlySettings {
     public static final String MAX_SIZE = "reaper.log.max-size";
     public static final String MAX_FILES = "reaper.log.max-files";
     public static final String LEVEL = "reaper.log.level";
+    /** Logback's fixed window of rotated files holds at most 20. */
+    private static final Pattern FILE_COUNT = Pattern.compile("[1-9]|1[0-9]|20");
     private static final Pattern LEVELS = Pattern.compile("(?i)TRACE|DEBUG|INFO|WARN|ERROR");
 
     private EarlySettings() {
@@ -42,11 +42,11 @@ public final class EarlySettings {
         if (file == null) {
             throw new InvalidSettingException(FILE, "''", "a file path such as worker-monitor.log");
         }
-        if (size == null || !LogConfig.SIZE.matcher(size).matches()) {
-            throw new InvalidSettingException(MAX_SIZE, String.valueOf(size), "a size such as 500KB, 5MB or 1GB");
+        if (size == null || !Sizes.SIZE.matcher(size).matches()) {
+            throw new InvalidSettingException(MAX_SIZE, String.valueOf(size), Sizes.EXPECTED);
         }
-        if (files == null || !LogConfig.FILE_COUNT.matcher(files).matches()) {
-            throw new InvalidSettingException(MAX_FILES, String.valueOf(files), "a whole number from 1 to 999");
+        if (files == null || !FILE_COUNT.matcher(files).matches()) {
+            throw new InvalidSettingException(MAX_FILES, String.valueOf(files), "a whole number from 1 to 20");
         }
         if (level == null || !LEVELS.matcher(level).matches()) {
             throw new InvalidSettingException(LEVEL, String.valueOf(level), "TRACE, DEBUG, INFO, WARN or ERROR");

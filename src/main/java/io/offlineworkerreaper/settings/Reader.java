@@ -132,8 +132,7 @@ public final class Reader {
 
     /** A size such as 500KB, 5MB or 1GB, in bytes. */
     public long size(String key) {
-        return io.offlineworkerreaper.logging.LogConfig.bytes(matching(key,
-                io.offlineworkerreaper.logging.LogConfig.SIZE, "a size such as 500KB, 5MB or 1GB"));
+        return Sizes.bytes(matching(key, Sizes.SIZE, Sizes.EXPECTED));
     }
 
     public Optional<Path> writableFile(String key) {

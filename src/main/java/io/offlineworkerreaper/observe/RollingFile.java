@@ -1,4 +1,4 @@
-package io.offlineworkerreaper.logging;
+package io.offlineworkerreaper.observe;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,7 +11,7 @@ import java.nio.file.StandardOpenOption;
  * A log file rotated by size, like the seed script's: once it has grown past {@code maxBytes}, the next line
  * starts a new file; the old one becomes {@code <file>.1}, {@code .1} becomes {@code .2}, and so on up to
  * {@code maxFiles}, the oldest dropped. Every line is written through at once (nothing waits in a buffer when the
- * process dies). Not thread-safe: its user serialises the writes ({@link LogOutput}, the audit log).
+ * process dies). Not thread-safe: its user serialises the writes (the audit log).
  */
 public final class RollingFile implements AutoCloseable {
 
