@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.offlineworkerreaper.cycle.Once;
-import io.offlineworkerreaper.observe.Check;
 import io.offlineworkerreaper.settings.InvalidSettingException;
 import io.offlineworkerreaper.settings.EarlySettings;
 

@@ -8,19 +8,22 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.offlineworkerreaper.alluxio.BoundedEtcdConfiguration;
 import io.offlineworkerreaper.alluxio.Registrations;
-import io.offlineworkerreaper.alluxio.RegistryAudit;
+import io.offlineworkerreaper.alluxio.RegistryFindings;
+import io.offlineworkerreaper.alluxio.RegistryReader;
 import io.offlineworkerreaper.alluxio.RegistryKeys;
+import io.offlineworkerreaper.cycle.ClusterDiagnostics;
 import io.offlineworkerreaper.cycle.Control;
 import io.offlineworkerreaper.cycle.ControlWatch;
 import io.offlineworkerreaper.cycle.CycleScheduler;
 import io.offlineworkerreaper.cycle.CycleSettings;
-import io.offlineworkerreaper.cycle.CycleTracker;
+import io.offlineworkerreaper.observe.CycleTracker;
 import io.offlineworkerreaper.cycle.RegistryWatch;
 import io.offlineworkerreaper.cycle.WatchCaches;
 import io.offlineworkerreaper.cycle.WorkerPodWatch;
 import io.offlineworkerreaper.cycle.Leadership;
 import io.offlineworkerreaper.cycle.NodeWatch;
 import io.offlineworkerreaper.decision.Flapping;
+import io.offlineworkerreaper.decision.Inspection;
 import io.offlineworkerreaper.decision.HourlyBudget;
 import io.offlineworkerreaper.decision.NodeReadiness;
 import io.offlineworkerreaper.decision.RemediationPlanner;
@@ -30,7 +33,7 @@ import io.offlineworkerreaper.kubernetes.KubernetesAccess;
 import io.offlineworkerreaper.kubernetes.LeaseGuard;
 import io.offlineworkerreaper.kubernetes.NodeSource;
 import io.offlineworkerreaper.kubernetes.PodReaper;
-import io.offlineworkerreaper.kubernetes.WorkerPods;
+import io.offlineworkerreaper.decision.WorkerPods;
 import io.offlineworkerreaper.notify.Announcements;
 import io.offlineworkerreaper.notify.Notice;
 import io.offlineworkerreaper.notify.Notices;
@@ -42,7 +45,7 @@ import io.offlineworkerreaper.notify.NotifySettings;
 import io.offlineworkerreaper.notify.Outbox;
 import io.offlineworkerreaper.notify.WebhookMessages;
 import io.offlineworkerreaper.observe.AuditLog;
-import io.offlineworkerreaper.observe.Check;
+import io.offlineworkerreaper.observe.RegistryAudit;
 import io.offlineworkerreaper.observe.ConnectivityCheck;
 import io.offlineworkerreaper.observe.KubernetesEvents;
 import io.offlineworkerreaper.observe.Outcomes;
@@ -55,7 +58,6 @@ import io.offlineworkerreaper.optin.LocalVolumes;
 import io.offlineworkerreaper.optin.NodeActionPlanner;
 import io.offlineworkerreaper.optin.SparedPods;
 import io.offlineworkerreaper.optin.TerminatingPods;
-import io.offlineworkerreaper.settings.ReaperSettings;
 import io.offlineworkerreaper.settings.SecretMasker;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -118,7 +120,7 @@ public final class ReaperConfiguration implements CamelConfiguration {
 
         Announcements announcements = new Announcements(settings.notifications().repeatAfter(), Clock.systemUTC());
         RunMode runMode = new RunMode(settings.dryRun());
-        SecretMasker masker = SecretMasker.of(settings);
+        SecretMasker masker = settings.masker();
 
         // One Prometheus registry for Camel's metrics and the reaper's: camel-micrometer-prometheus reuses the
         // bean named metricsRegistry and serves it under /observe/metrics on the management port.
@@ -159,8 +161,9 @@ public final class ReaperConfiguration implements CamelConfiguration {
         Control control = new Control(client, settings.control(), runMode, settings.safety().maxRemovalsPerHour(),
                 announcements, metrics, Clock.systemUTC());
         registry.bind("control", control);
-        registry.bind("hourlyBudget", new HourlyBudget(settings.safety().maxRemovalsPerHour(), control::remaining,
-                control::nextAllowed));
+        HourlyBudget budget = new HourlyBudget(settings.safety().maxRemovalsPerHour(), control::remaining,
+                control::nextAllowed);
+        registry.bind("hourlyBudget", budget);
         Outcomes outcomes = new Outcomes(audit, metrics, events, cycles, runMode, control::record,
                 announcements::currentCycle, Clock.systemUTC());
         registry.bind("outcomes", outcomes);
@@ -182,7 +185,7 @@ public final class ReaperConfiguration implements CamelConfiguration {
                 Clock.systemUTC());
         registry.bind("nodeReadiness", readiness);
         registry.bind("flapping", new Flapping(Clock.systemUTC()));
-        StatusPage status = new StatusPage(readiness, runMode, control, outcomes, Clock.systemUTC());
+        StatusPage status = new StatusPage(readiness, runMode, budget, outcomes, Clock.systemUTC());
         registry.bind("status", status);
         if (!readOnly) {
             try {
@@ -216,15 +219,25 @@ public final class ReaperConfiguration implements CamelConfiguration {
             addService(context, controlWatch, "the control watch");
         }
         registry.bind("caches", caches);
-        registry.bind("safetyGate", new SafetyGate(settings.safety().maxUnhealthy(), settings.safety().cooldown(),
-                settings.safety().maxPodsPerCycle(), Clock.systemUTC(), readOnly ? control.readOnly() : control));
-        registry.bind("workerPods", new WorkerPods(settings.alluxio().workersNamespace()));
-        registry.bind("registrations", new Registrations());
+        SafetyGate safetyGate = new SafetyGate(settings.safety().maxUnhealthy(), settings.safety().cooldown(),
+                settings.safety().maxPodsPerCycle(), Clock.systemUTC(), readOnly ? control.readOnly() : control);
+        registry.bind("safetyGate", safetyGate);
+        Registrations registrations = new Registrations();
+        registry.bind("registrations", registrations);
+        RegistryReader registryReader = new RegistryReader(etcd::createClient, settings.etcd().timeout());
+        closeOnShutdown(context, registryReader);
+        registry.bind("registryReader", registryReader);
+        ClusterDiagnostics diagnostics = new ClusterDiagnostics(client, settings.alluxio().workersNamespace(), registryReader);
+        registry.bind("diagnostics", diagnostics);
         // the aggregation strategies of the routes' enrich and split steps, by reference: routes name no Java type
         registry.bind("keepOriginal", new UseOriginalAggregationStrategy());
         registry.bind("collectBodies", new GroupedBodyAggregationStrategy());
-        registry.bind("remediationPlanner", new RemediationPlanner(settings.alluxio().requireLeaseExpired(),
-                settings.alluxio().unaccountedHeartbeats()));
+        RemediationPlanner planner = new RemediationPlanner(settings.alluxio().requireLeaseExpired(),
+                settings.alluxio().unaccountedHeartbeats());
+        registry.bind("remediationPlanner", planner);
+        registry.bind("inspection", new Inspection(new WorkerPods(settings.alluxio().workersNamespace()), registrations,
+                new RegistryFindings(settings.alluxio().workersNamespace(), settings.alluxio().workersSelectorText(),
+                        settings.alluxio().clusterName()), planner, safetyGate, budget, diagnostics));
         PodReaper podReaper = new PodReaper(client, lease.get());
         registry.bind("podReaper", podReaper);
         registry.bind("clusterActionExecutor", new ClusterActionExecutor(client, podReaper,
@@ -236,8 +249,8 @@ public final class ReaperConfiguration implements CamelConfiguration {
         registry.bind("localVolumes", new LocalVolumes(settings.optIn(), spared, Clock.systemUTC()));
         Notices notices = new Notices(announcements, masker, runMode);
         registry.bind("notices", notices);
-        registry.bind("registryAudit", new RegistryAudit(settings.alluxio().workersNamespace(), settings.alluxio().workersSelectorText(),
-                settings.alluxio().clusterName(), settings.alluxio().auditInterval(), Clock.systemUTC(), notices, metrics));
+        registry.bind("registryAudit", new RegistryAudit(settings.alluxio().auditInterval(), Clock.systemUTC(), notices,
+                metrics));
         registry.bind("slackMessages", new SlackMessages(runMode::dryRun));
         Destinations destinations = destinations(context, settings, announcements, masker, metrics);
         registry.bind("destinations", destinations);

@@ -18,7 +18,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.offlineworkerreaper.settings.ReaperSettings;
 import io.offlineworkerreaper.settings.ReaperSettingsTestSupport;
 import org.junit.jupiter.api.Test;
 

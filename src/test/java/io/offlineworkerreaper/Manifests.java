@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.offlineworkerreaper.settings.ReaperSettings;
 
 /** The shipped deployment files, read as kubectl, kustomize and docker compose would read them. */
 final class Manifests {

@@ -25,8 +25,6 @@ import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.offlineworkerreaper.demo.ClusterObjects;
-import io.offlineworkerreaper.kubernetes.RequiredAccess;
-import io.offlineworkerreaper.settings.ReaperSettings;
 import org.junit.jupiter.api.Test;
 
 import static io.offlineworkerreaper.Scenario.CLUSTER;

@@ -22,7 +22,7 @@ class RegistryKeysTest extends EtcdWorld {
     private static final String DEAD = "worker-0d950643-73c0-461d-a694-ecc601819336";
     private static final String OLDER = "worker-5c9f3a10-6b1e-4f55-9d5c-2b7e8e0c1a77";
     private static final WorkerPod POD = Remediations.aWorkerPod("alluxio-worker-577545dc9-2q7z7", "uid-1",
-            "10.244.4.5", new io.offlineworkerreaper.decision.NotReadyNode("alluxio-e2e-worker3", "Unknown",
+            "10.244.4.5", new io.offlineworkerreaper.kubernetes.NotReadyNode("alluxio-e2e-worker3", "Unknown",
                     java.time.Instant.now().minusSeconds(300), Duration.ofMinutes(5)));
 
     private RegistryKeys keys() {
@@ -41,7 +41,7 @@ class RegistryKeysTest extends EtcdWorld {
 
         try (RegistryKeys keys = keys()) {
             RegistryKeys.Deletion deletion = keys.delete(removalOf(Remediations.aDeadWorker(DEAD, "10.244.4.5"),
-                    Remediations.aDeadWorker(OLDER, "10.244.4.5")));
+                    Remediations.aDeadWorker(OLDER, "10.244.4.5")).workers());
 
             assertThat(deletion.complete()).isTrue();
             assertThat(deletion.deleted()).containsExactly(authorizedKey(CLUSTER, DEAD), authorizedKey(CLUSTER, OLDER));
@@ -61,7 +61,7 @@ class RegistryKeysTest extends EtcdWorld {
         // when the reaper deletes what it read
         RegistryKeys.Deletion deletion;
         try (RegistryKeys keys = keys()) {
-            deletion = keys.delete(readAsDead);
+            deletion = keys.delete(readAsDead.workers());
         }
 
         // then the worker that came back keeps both its keys, and the deletion says it is incomplete
@@ -78,7 +78,7 @@ class RegistryKeysTest extends EtcdWorld {
         // reaper.alluxio.require-lease-expired=false: the planner hands over a live registration
         registry.registerLiveWorker(CLUSTER, DEAD, "10.244.4.5", 30);
         try (RegistryKeys keys = keys()) {
-            RegistryKeys.Deletion deletion = keys.delete(removalOf(Remediations.aLiveWorker(DEAD, "10.244.4.5")));
+            RegistryKeys.Deletion deletion = keys.delete(removalOf(Remediations.aLiveWorker(DEAD, "10.244.4.5")).workers());
             assertThat(deletion.complete()).isTrue();
             assertThat(deletion.deleted()).containsExactly(heartbeatKey(CLUSTER, DEAD), authorizedKey(CLUSTER, DEAD));
         }

@@ -14,6 +14,11 @@ public final class AlluxioKeys {
     }
 
     /** {@code /DHT/<cluster>/AUTHORIZED/}: permanent, written once when a worker joins. */
+    /** Every cluster's registrations, under /DHT/&lt;cluster&gt;/AUTHORIZED/. */
+    public static final String DHT_ROOT = "/DHT/";
+    /** Every cluster's heartbeats, under /ServiceDiscovery/&lt;cluster&gt;/. */
+    public static final String SERVICE_DISCOVERY_ROOT = "/ServiceDiscovery/";
+
     public static String authorizedPrefix(String cluster) {
         return "/DHT/" + cluster + "/AUTHORIZED/";
     }

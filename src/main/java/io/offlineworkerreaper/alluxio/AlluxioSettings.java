@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import io.offlineworkerreaper.decision.RemediationPlanner;
 import io.offlineworkerreaper.settings.Durations;
 import io.offlineworkerreaper.settings.Reader;
 
@@ -23,7 +22,7 @@ import io.offlineworkerreaper.settings.Reader;
  */
 public record AlluxioSettings(String workersNamespace, Map<String, String> workersSelector, String clusterName,
                               boolean requireLeaseExpired,
-                              RemediationPlanner.UnaccountedHeartbeats unaccountedHeartbeats,
+                              UnaccountedHeartbeats unaccountedHeartbeats,
                               Duration auditInterval) {
 
     public static final String WORKERS_NAMESPACE = "reaper.workers.namespace";
@@ -47,7 +46,7 @@ public record AlluxioSettings(String workersNamespace, Map<String, String> worke
                 in.selector(WORKERS_SELECTOR),
                 in.matching(CLUSTER_NAME, CLUSTER, "an Alluxio cluster name without '/' (e.g. default-alluxio)"),
                 in.bool(REQUIRE_LEASE_EXPIRED),
-                in.choice(UNACCOUNTED_HEARTBEATS, RemediationPlanner.UnaccountedHeartbeats.class),
+                in.choice(UNACCOUNTED_HEARTBEATS, UnaccountedHeartbeats.class),
                 in.duration(AUDIT_INTERVAL, Duration.ZERO));
     }
 

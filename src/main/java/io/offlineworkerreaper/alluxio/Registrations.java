@@ -3,6 +3,7 @@ package io.offlineworkerreaper.alluxio;
 import java.util.List;
 
 import io.etcd.jetcd.kv.GetResponse;
+import io.offlineworkerreaper.kubernetes.PodIdentity;
 
 /**
  * The routes' door to the Alluxio registry decisions (bean {@code registrations}): turns what etcd answered into
@@ -23,8 +24,4 @@ public final class Registrations {
         return memo.matching(pods, authorized, heartbeats);
     }
 
-    /** Every cluster with workers in this etcd, for the cluster-name finding. */
-    public List<AlluxioClusters.Cluster> clusters(GetResponse authorized, GetResponse heartbeats) {
-        return AlluxioClusters.fromEtcd(authorized, heartbeats);
-    }
 }

@@ -13,7 +13,6 @@ import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.kv.TxnResponse;
-import io.offlineworkerreaper.decision.Remediation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,11 +33,10 @@ public final class RegistryKeys implements AutoCloseable {
     /**
      * What the transactions did.
      *
-     * @param remediation the removal they were for
      * @param deleted     the keys deleted
      * @param cameBack    the workers whose heartbeat key was back: nothing of theirs was deleted
      */
-    public record Deletion(Remediation remediation, List<String> deleted, List<String> cameBack) {
+    public record Deletion(List<String> deleted, List<String> cameBack) {
         public boolean complete() {
             return cameBack.isEmpty();
         }
@@ -89,11 +87,11 @@ public final class RegistryKeys implements AutoCloseable {
         }
     }
 
-    /** Deletes the keys of every registration of the removal, each worker in one guarded transaction. */
-    public Deletion delete(Remediation removal) throws Exception {
+    /** Deletes the keys of each of {@code workers} (a removal's registrations), each in one guarded transaction. */
+    public Deletion delete(List<WorkerMatching.Registration> workers) throws Exception {
         List<String> deleted = new ArrayList<>();
         List<String> cameBack = new ArrayList<>();
-        for (WorkerMatching.Registration worker : removal.workers()) {
+        for (WorkerMatching.Registration worker : workers) {
             String heartbeat = worker.live() ? worker.heartbeat().key() : serviceDiscoveryPrefix + worker.id();
             List<String> keys = new ArrayList<>();
             if (worker.live()) {
@@ -119,7 +117,7 @@ public final class RegistryKeys implements AutoCloseable {
                 cameBack.add(worker.id());
             }
         }
-        return new Deletion(removal, deleted, cameBack);
+        return new Deletion(deleted, cameBack);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.offlineworkerreaper.cycle;
 
 import java.util.List;
 import java.util.Objects;
+import io.offlineworkerreaper.kubernetes.NodeConditions;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
@@ -92,14 +93,14 @@ public final class NodeWatch extends ServiceSupport {
         readiness.dueIn(after).ifPresentOrElse(
                 due -> cycles.triggerAfter(due, "node " + name + " is NotReady for reaper.nodes.not-ready-for"),
                 () -> {
-                    if (before != null && NodeReadiness.isReady(after)) {
+                    if (before != null && NodeConditions.isReady(after)) {
                         cycles.trigger("node " + name + " is Ready again");
                     }
                 });
     }
 
     private static List<String> readyState(Node node) {
-        NodeCondition ready = node == null ? null : NodeReadiness.readyCondition(node);
+        NodeCondition ready = node == null ? null : NodeConditions.ready(node);
         return ready == null ? null : java.util.Arrays.asList(ready.getStatus(), ready.getLastTransitionTime());
     }
 

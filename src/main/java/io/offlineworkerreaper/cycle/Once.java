@@ -11,6 +11,7 @@ import io.offlineworkerreaper.settings.InvalidSettingException;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.offlineworkerreaper.observe.CycleTracker;
 
 /**
  * {@code --once}: one cycle, then exit, for a CronJob like the pod-reaper it replaces. Exit code 0 when there

@@ -108,13 +108,16 @@ public final class WatchCaches {
                 before >> 20, runtime.totalMemory() >> 20, (runtime.totalMemory() - runtime.freeMemory()) >> 20);
     }
 
-    /**
-     * True when the cycle has no cached copy (null) and must list or read for itself. A method rather than
-     * {@code == null} in Simple: a comparison that is false makes Camel print both of its sides into a message
-     * nobody reads, 5,000 pods or 10,000 registrations as text in every watch-mode cycle (most of its 700 ms).
-     */
-    public boolean missing(Object copy) {
-        return copy == null;
+    /** Whether the cycle takes the worker pods from the pod watch (watch mode, while it watches). */
+    public boolean workerPodsWatched() {
+        awaitFirstSync();
+        return pods != null && pods.isWatching();
+    }
+
+    /** Whether the cycle takes the registry from the registry watch (watch mode, while it watches). */
+    public boolean registryWatched() {
+        awaitFirstSync();
+        return registry != null && registry.isWatching();
     }
 
     /** /DHT/&lt;cluster&gt;/AUTHORIZED/, or null when the cycle must read it. */

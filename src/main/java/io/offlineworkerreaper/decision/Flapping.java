@@ -9,6 +9,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import io.offlineworkerreaper.kubernetes.NodeConditions;
 
 import io.fabric8.kubernetes.api.model.Node;
 
@@ -52,7 +53,7 @@ public final class Flapping {
         for (Node node : considered) {
             String name = node.getMetadata().getName();
             present.add(name);
-            boolean ready = NodeReadiness.isReady(node);
+            boolean ready = NodeConditions.isReady(node);
             Seen seen = nodes.computeIfAbsent(name, n -> new Seen());
             if (seen.ready != null && seen.ready != ready) {
                 seen.changes.addLast(now);

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
-import io.offlineworkerreaper.optin.Action;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +27,21 @@ public final class HourlyBudget {
         this.limit = limit;
         this.remaining = remaining;
         this.nextAllowed = nextAllowed;
+    }
+
+    /** {@code reaper.safety.max-removals-per-hour}. */
+    public int maxPerHour() {
+        return limit;
+    }
+
+    /** Removals and actions left in the current window. */
+    public int remaining() {
+        return remaining.getAsInt();
+    }
+
+    /** When the next removal is allowed, once the budget is spent. */
+    public Instant nextAllowed() {
+        return nextAllowed.get();
     }
 
     public List<Remediation> limit(List<Remediation> plans) {

@@ -10,9 +10,11 @@ import java.util.List;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.offlineworkerreaper.kubernetes.LabelSelector;
+import io.offlineworkerreaper.kubernetes.NodeConditions;
 import io.offlineworkerreaper.settings.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.offlineworkerreaper.kubernetes.NotReadyNode;
 
 /**
  * Decides which nodes are NotReady: the Ready condition is False or Unknown, and has been for at least the
@@ -41,6 +43,11 @@ public final class NodeReadiness {
     }
 
     /** The nodes that are NotReady for long enough, in the order the API listed them. */
+    /** The considered nodes and those among them NotReady for long enough. */
+    public NodeCheck check(List<Node> considered) {
+        return new NodeCheck(considered, notReady(considered));
+    }
+
     public List<NotReadyNode> notReady(List<Node> nodes) {
         Instant now = clock.instant();
         List<NotReadyNode> found = new ArrayList<>();
@@ -50,8 +57,8 @@ public final class NodeReadiness {
                 LOG.warn("Skipping a node without a name");
                 continue;
             }
-            NodeCondition ready = readyCondition(node);
-            if (!isReady(node) && OptOut.isExcluded(node)) {
+            NodeCondition ready = NodeConditions.ready(node);
+            if (!NodeConditions.isReady(node) && OptOut.isExcluded(node)) {
                 LOG.info("Node {} is not Ready but carries {}=true: leaving it alone", name, OptOut.KEY);
                 continue;
             }
@@ -83,12 +90,6 @@ public final class NodeReadiness {
         return found;
     }
 
-    /** True only when the node reports Ready=True: a node without a readable condition is not Ready. */
-    public static boolean isReady(Node node) {
-        NodeCondition ready = readyCondition(node);
-        return ready != null && "True".equals(ready.getStatus());
-    }
-
     /**
      * Watch mode: how long until this node has been NotReady for reaper.nodes.not-ready-for (zero when it
      * already has), or empty when it is Ready, not considered, or its Ready condition cannot be read.
@@ -97,7 +98,7 @@ public final class NodeReadiness {
         if (node.getMetadata() == null || !nodesSelector.matches(node.getMetadata().getLabels())) {
             return java.util.Optional.empty();
         }
-        NodeCondition ready = readyCondition(node);
+        NodeCondition ready = NodeConditions.ready(node);
         if (ready == null || !isDown(ready)) {
             return java.util.Optional.empty();
         }
@@ -112,18 +113,6 @@ public final class NodeReadiness {
     /** The node controller's two ways of saying a node is down: Ready=False, or Ready=Unknown (kubelet silent). */
     private static boolean isDown(NodeCondition ready) {
         return "False".equals(ready.getStatus()) || "Unknown".equals(ready.getStatus());
-    }
-
-    public static NodeCondition readyCondition(Node node) {
-        if (node.getStatus() == null || node.getStatus().getConditions() == null) {
-            return null;
-        }
-        for (NodeCondition condition : node.getStatus().getConditions()) { // every node, every cycle: no stream
-            if ("Ready".equals(condition.getType())) {
-                return condition;
-            }
-        }
-        return null;
     }
 
     private static Instant transitionTime(String node, String raw) {

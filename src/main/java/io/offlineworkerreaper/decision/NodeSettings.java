@@ -20,7 +20,7 @@ public record NodeSettings(Duration notReadyFor, LabelSelector selector) {
     public static final String SELECTOR = "reaper.nodes.selector";
 
     public static NodeSettings from(Reader in) {
-        return new NodeSettings(in.duration(NOT_READY_FOR, Duration.ZERO), in.labelSelector(SELECTOR));
+        return new NodeSettings(in.duration(NOT_READY_FOR, Duration.ZERO), LabelSelector.setting(in, SELECTOR));
     }
 
     public Map<String, String> describe() {

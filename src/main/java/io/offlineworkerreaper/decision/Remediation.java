@@ -2,9 +2,9 @@ package io.offlineworkerreaper.decision;
 
 import java.util.ArrayList;
 import java.util.List;
+import io.offlineworkerreaper.kubernetes.WorkerPod;
 
 import io.offlineworkerreaper.alluxio.WorkerMatching;
-import io.offlineworkerreaper.kubernetes.WorkerPod;
 import io.offlineworkerreaper.text.Untrusted;
 
 /**

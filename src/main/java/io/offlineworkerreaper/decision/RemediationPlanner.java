@@ -5,11 +5,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import io.offlineworkerreaper.kubernetes.WorkerPod;
+import io.offlineworkerreaper.alluxio.UnaccountedHeartbeats;
 
 import io.offlineworkerreaper.alluxio.AlluxioSettings;
 import io.offlineworkerreaper.alluxio.WorkerMatching.Registration;
 import io.offlineworkerreaper.alluxio.WorkerMatching;
-import io.offlineworkerreaper.kubernetes.WorkerPod;
 
 /**
  * Decides, for each worker pod on a NotReady node, whether it is proven dead. The etcd heartbeat has the last
@@ -19,14 +20,6 @@ import io.offlineworkerreaper.kubernetes.WorkerPod;
  * a registration the reaper could not match, and the pod is refused.
  */
 public final class RemediationPlanner {
-
-    /** What to do with pods that have no registration while some live heartbeat matches no pod. */
-    public enum UnaccountedHeartbeats {
-        /** Remove no such pod until every live heartbeat is accounted for or has expired. */
-        REFUSE,
-        /** Remove them all the same: for clusters whose workers also run outside Kubernetes. */
-        IGNORE
-    }
 
     /** Pods whose keys were deleted but not the pod itself, remembered for this many at most. */
     private static final int REMEMBERED = 1_000;
@@ -55,8 +48,7 @@ public final class RemediationPlanner {
      * A removal whose worker came back between the cycle's read and the guarded delete: a refusal, the worker
      * heartbeating again (nothing of it was deleted, and its pod is kept).
      */
-    public Remediation cameBack(io.offlineworkerreaper.alluxio.RegistryKeys.Deletion deletion) {
-        Remediation removal = deletion.remediation();
+    public Remediation cameBack(Remediation removal, io.offlineworkerreaper.alluxio.RegistryKeys.Deletion deletion) {
         return Remediation.refusal(removal.pod(), Remediation.Verdict.STILL_HEARTBEATING, removal.workers(),
                 "worker " + String.join(", ", deletion.cameBack()) + " came back (its heartbeat key exists again)"
                         + " between the cycle's read and the delete: its keys and its pod are kept"

@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import io.offlineworkerreaper.kubernetes.NodeConditions;
 
 import io.fabric8.kubernetes.api.model.Node;
-import io.offlineworkerreaper.optin.Action;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -160,7 +160,7 @@ public final class SafetyGate {
     public synchronized Admission admit(List<Node> nodes) {
         List<String> notReady = new ArrayList<>();
         for (Node node : nodes == null ? List.<Node>of() : nodes) {
-            if (!NodeReadiness.isReady(node)) {
+            if (!NodeConditions.isReady(node)) {
                 notReady.add(node.getMetadata() == null ? "?" : node.getMetadata().getName());
             }
         }

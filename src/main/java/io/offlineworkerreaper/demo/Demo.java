@@ -19,7 +19,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.offlineworkerreaper.Reaper;
 import io.offlineworkerreaper.alluxio.AlluxioKeys;
 import io.offlineworkerreaper.alluxio.AlluxioSettings;
-import io.offlineworkerreaper.observe.Check;
+import io.offlineworkerreaper.Check;
 import io.offlineworkerreaper.settings.Durations;
 import io.offlineworkerreaper.settings.InvalidSettingException;
 import io.offlineworkerreaper.settings.Reader;

@@ -21,6 +21,12 @@ public final class LabelSelector {
     private static final Pattern EQUALITY = Pattern.compile("(" + KEY + ")\\s*(==|=|!=)\\s*(" + VALUE + ")");
     private static final Pattern SET = Pattern.compile("(" + KEY + ")\\s+(in|notin)\\s+\\(([^)]*)\\)");
 
+    /** The selector set at {@code key}; empty (everything) when unset. */
+    public static LabelSelector setting(io.offlineworkerreaper.settings.Reader in, String key) {
+        return in.parsed(key, LabelSelector::parse, "a label selector in kubectl's syntax, e.g. "
+                + "!node-role.kubernetes.io/control-plane,pool in (cache,storage)");
+    }
+
     private interface Requirement {
         boolean test(Map<String, String> labels);
     }

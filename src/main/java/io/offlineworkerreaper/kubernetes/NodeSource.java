@@ -26,7 +26,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
-import io.offlineworkerreaper.decision.NodeReadiness;
 import io.offlineworkerreaper.settings.Durations;
 
 /**
@@ -243,7 +242,7 @@ public final class NodeSource {
             slim.withNewSpec().withUnschedulable(node.getSpec().getUnschedulable())
                     .withTaints(node.getSpec().getTaints()).endSpec();
         }
-        NodeCondition ready = NodeReadiness.readyCondition(node);
+        NodeCondition ready = NodeConditions.ready(node);
         if (ready != null) {
             // the constants themselves: every cycle compares 5,000 of them, and equal references compare at once
             ready = new io.fabric8.kubernetes.api.model.NodeConditionBuilder(ready).withType("Ready")

@@ -15,8 +15,8 @@ import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.utils.URLUtils;
-import io.offlineworkerreaper.decision.Remediation;
 import io.offlineworkerreaper.text.Untrusted;
+import io.offlineworkerreaper.kubernetes.WorkerPod;
 
 /**
  * Force-deletes a worker pod (grace period 0), the way {@code kubectl delete pod --grace-period=0 --force}
@@ -63,8 +63,7 @@ public final class PodReaper {
      * are deleted (the decision may come from the watch mode's cache): null while it is the same pod (same uid,
      * same node), or gone (then only its dead worker's keys are left to remove); otherwise what changed.
      */
-    public String changedSinceRead(Remediation remediation) {
-        WorkerPod target = remediation.pod();
+    public String changedSinceRead(WorkerPod target) {
         Pod current = client.pods().inNamespace(target.namespace()).withName(target.name()).get();
         if (current == null) {
             return null;
@@ -80,8 +79,7 @@ public final class PodReaper {
         return null;
     }
 
-    public Outcome forceDelete(Remediation remediation) {
-        WorkerPod target = remediation.pod();
+    public Outcome forceDelete(WorkerPod target) {
         return forceDelete(target.namespace(), target.name(), target.uid());
     }
 

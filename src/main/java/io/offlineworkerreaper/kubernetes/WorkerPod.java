@@ -1,7 +1,5 @@
 package io.offlineworkerreaper.kubernetes;
 
-import io.offlineworkerreaper.alluxio.PodIdentity;
-import io.offlineworkerreaper.decision.NotReadyNode;
 
 /**
  * A worker pod scheduled on a NotReady node.

@@ -3,16 +3,16 @@ package io.offlineworkerreaper.notify;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import io.offlineworkerreaper.text.Errors;
 
 import io.offlineworkerreaper.alluxio.Finding;
-import io.offlineworkerreaper.alluxio.RegistryAudit;
 import io.offlineworkerreaper.decision.Flapping;
 import io.offlineworkerreaper.decision.Remediation;
 import io.offlineworkerreaper.decision.RunMode;
 import io.offlineworkerreaper.decision.SafetyGate;
 import io.offlineworkerreaper.kubernetes.PodReaper;
 import io.offlineworkerreaper.kubernetes.WorkerPod;
-import io.offlineworkerreaper.optin.Action;
+import io.offlineworkerreaper.decision.Action;
 import io.offlineworkerreaper.optin.Fence;
 import io.offlineworkerreaper.settings.Durations;
 import io.offlineworkerreaper.settings.SecretMasker;
@@ -166,7 +166,7 @@ public final class Notices {
         return Notice.of(Notice.Kind.REFUSED, why, fields, r.detail()).about(r.announcementKey());
     }
 
-    /** A misconfiguration or registry problem found by {@link RegistryAudit}, with the setting and the fix. */
+    /** A misconfiguration or registry problem found by {@code RegistryFindings}, with the setting and the fix. */
     public Notice finding(Finding f) {
         List<Notice.Field> fields = new ArrayList<>();
         fields.add(new Notice.Field("Setting", f.setting()));
@@ -230,14 +230,14 @@ public final class Notices {
     /** The failure of this exchange for the log: root cause, with every secret masked. */
     public String maskedError(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        return cause == null ? "unknown error" : masker.mask(rootMessage(cause));
+        return cause == null ? "unknown error" : masker.mask(Errors.rootMessage(cause));
     }
 
     /** A failed step, or null when the same failure was already announced and still holds. */
     public Notice failed(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String route = Optional.ofNullable(exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class)).orElse("?");
-        String error = cause == null ? "unknown error" : rootMessage(cause);
+        String error = cause == null ? "unknown error" : Errors.rootMessage(cause);
         String condition = FAILED + route + ":" + (cause == null ? "" : cause.getClass().getName());
         if (!announcements.firstTime(condition)) {
             return null;
@@ -271,14 +271,4 @@ public final class Notices {
     }
 
     /** The innermost cause as "Type: message", for logs and notices (mask it before showing it). */
-    public static String rootMessage(Throwable t) {
-        Throwable root = t;
-        List<Throwable> seen = new java.util.ArrayList<>();
-        while (root.getCause() != null && !seen.contains(root.getCause())) {
-            seen.add(root);
-            root = root.getCause();
-        }
-        String message = root.getMessage() == null ? "" : ": " + root.getMessage();
-        return root.getClass().getSimpleName() + message;
-    }
 }

@@ -7,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
-import io.offlineworkerreaper.observe.ReaperMetrics;
 import io.offlineworkerreaper.settings.Durations;
 import io.offlineworkerreaper.settings.SecretMasker;
 import io.offlineworkerreaper.text.Untrusted;
@@ -46,7 +45,7 @@ public final class Outbox<T> implements AutoCloseable {
     private final int capacity;
     private final Duration retryFor;
     private final SecretMasker masker;
-    private final ReaperMetrics.Delivery counters;
+    private final DeliveryMetrics.Delivery counters;
     private final Function<T, String> text;
     private final BiFunction<T, String, T> withNote;
     private final Deque<T> queue = new ArrayDeque<>();
@@ -61,7 +60,7 @@ public final class Outbox<T> implements AutoCloseable {
      * @param withNote    the message with a note appended (the count of dropped messages)
      */
     public Outbox(String destination, Sender<T> sender, int capacity, Duration retryFor, SecretMasker masker,
-                  ReaperMetrics metrics, Function<T, String> text, BiFunction<T, String, T> withNote) {
+                  DeliveryMetrics metrics, Function<T, String> text, BiFunction<T, String, T> withNote) {
         this.destination = destination;
         this.sender = sender;
         this.capacity = capacity;
@@ -74,7 +73,7 @@ public final class Outbox<T> implements AutoCloseable {
 
     /** An outbox of notices, the dropped count added as a note. */
     public static Outbox<Notice> ofNotices(String destination, Sender<Notice> sender, int capacity, Duration retryFor,
-                                           SecretMasker masker, ReaperMetrics metrics) {
+                                           SecretMasker masker, DeliveryMetrics metrics) {
         return new Outbox<>(destination, sender, capacity, retryFor, masker, metrics, Notice::text, Notice::withNote);
     }
 

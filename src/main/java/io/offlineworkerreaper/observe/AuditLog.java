@@ -14,7 +14,7 @@ import io.offlineworkerreaper.decision.Remediation;
 import io.offlineworkerreaper.decision.SafetyGate;
 import io.offlineworkerreaper.kubernetes.PodReaper;
 import io.offlineworkerreaper.notify.Announcements;
-import io.offlineworkerreaper.optin.Action;
+import io.offlineworkerreaper.decision.Action;
 import io.offlineworkerreaper.settings.SecretMasker;
 import org.apache.camel.Exchange;
 

@@ -3,6 +3,7 @@ package io.offlineworkerreaper.observe;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import io.offlineworkerreaper.text.Errors;
 
 import io.offlineworkerreaper.notify.Notices;
 import io.offlineworkerreaper.settings.SecretMasker;
@@ -82,7 +83,7 @@ public final class ConnectivityCheck extends AbstractHealthCheck {
             probe.run();
             return null;
         } catch (Exception e) {
-            return masker.mask(Notices.rootMessage(e));
+            return masker.mask(Errors.rootMessage(e));
         }
     }
 }

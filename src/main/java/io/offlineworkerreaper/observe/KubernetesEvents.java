@@ -19,7 +19,7 @@ import io.offlineworkerreaper.decision.Remediation;
 import io.offlineworkerreaper.decision.SafetyGate;
 import io.offlineworkerreaper.kubernetes.PodReaper;
 import io.offlineworkerreaper.kubernetes.WorkerPod;
-import io.offlineworkerreaper.optin.Action;
+import io.offlineworkerreaper.decision.Action;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

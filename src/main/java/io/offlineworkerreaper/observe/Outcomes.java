@@ -1,11 +1,10 @@
 package io.offlineworkerreaper.observe;
 
-import io.offlineworkerreaper.cycle.CycleTracker;
 import io.offlineworkerreaper.decision.Remediation;
 import io.offlineworkerreaper.decision.SafetyGate;
 import io.offlineworkerreaper.kubernetes.PodReaper;
 import io.offlineworkerreaper.notify.Notices;
-import io.offlineworkerreaper.optin.Action;
+import io.offlineworkerreaper.decision.Action;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;

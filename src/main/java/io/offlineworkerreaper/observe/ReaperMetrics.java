@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import io.offlineworkerreaper.notify.DeliveryMetrics;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.Counter;
@@ -12,7 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.offlineworkerreaper.alluxio.Finding;
 import io.offlineworkerreaper.decision.Remediation;
-import io.offlineworkerreaper.optin.Action;
+import io.offlineworkerreaper.decision.Action;
 
 /**
  * The reaper's own Prometheus metrics, next to Camel's, under {@code /observe/metrics}:
@@ -33,7 +34,7 @@ import io.offlineworkerreaper.optin.Action;
  * selector-matches-nothing, cluster-empty, unaccounted-heartbeats, unmatched-registrations</li>
  * </ul>
  */
-public final class ReaperMetrics {
+public final class ReaperMetrics implements DeliveryMetrics {
 
     private final MeterRegistry registry;
     private final Clock clock;
@@ -170,14 +171,12 @@ public final class ReaperMetrics {
      * {@code reaper_notices_total{destination, result}} for one destination (slack, alertmanager, webhook): its
      * three results registered at 0 at once, so that rate() and alerts work from the start.
      */
+    @Override
     public Delivery delivery(String destination) {
         return new Delivery(notices(destination, "delivered"), notices(destination, "undelivered"),
                 notices(destination, "dropped"));
     }
 
-    /** The three counters of one notification destination. */
-    public record Delivery(Counter delivered, Counter undelivered, Counter dropped) {
-    }
 
     /** What a failure was a call to: etcd, kubernetes, or null when neither (a bug, a bad value). */
     static String target(Throwable cause, String routeId) {

@@ -10,9 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Node;
-import io.offlineworkerreaper.cycle.Control;
+import io.offlineworkerreaper.decision.HourlyBudget;
 import io.offlineworkerreaper.decision.NodeReadiness;
-import io.offlineworkerreaper.decision.NotReadyNode;
+import io.offlineworkerreaper.kubernetes.NotReadyNode;
 import io.offlineworkerreaper.decision.Pause;
 import io.offlineworkerreaper.decision.Remediation;
 import io.offlineworkerreaper.decision.RunMode;
@@ -31,7 +31,7 @@ public final class StatusPage {
 
     private final NodeReadiness readiness;
     private final RunMode runMode;
-    private final Control control;
+    private final HourlyBudget budget;
     private final Outcomes outcomes;
     private final Clock clock;
     private volatile List<Node> considered = List.of();
@@ -40,10 +40,10 @@ public final class StatusPage {
     private volatile SafetyGate.Admission admission;
     private volatile Instant cycleAt;
 
-    public StatusPage(NodeReadiness readiness, RunMode runMode, Control control, Outcomes outcomes, Clock clock) {
+    public StatusPage(NodeReadiness readiness, RunMode runMode, HourlyBudget budget, Outcomes outcomes, Clock clock) {
         this.readiness = readiness;
         this.runMode = runMode;
-        this.control = control;
+        this.budget = budget;
         this.outcomes = outcomes;
         this.clock = clock;
     }
@@ -88,9 +88,9 @@ public final class StatusPage {
             breaker.put("state", admission.state().name()).put("notReady", admission.notReady().size())
                     .put("of", admission.total()).put("limit", admission.limit()).put("reason", admission.reason());
         }
-        ObjectNode budget = root.putObject("budget").put("maxPerHour", control.maxPerHour());
-        int left = control.remaining();
-        budget.put("left", left == Integer.MAX_VALUE ? -1 : left);
+        ObjectNode window = root.putObject("budget").put("maxPerHour", budget.maxPerHour());
+        int left = budget.remaining();
+        window.put("left", left == Integer.MAX_VALUE ? -1 : left);
         ArrayNode nodes = root.putArray("notReadyNodes");
         notReady.forEach(n -> nodes.addObject().put("node", n.name()).put("ready", n.readyStatus())
                 .put("since", n.since().toString()));
@@ -118,7 +118,7 @@ public final class StatusPage {
         }
         if (left == 0) {
             waits.addObject().put("what", "reaper.safety.max-removals-per-hour").put("subject", "hourly budget")
-                    .put("until", control.nextAllowed().toString());
+                    .put("until", budget.nextAllowed().toString());
         }
         ArrayNode last = root.putArray("lastRemovals");
         outcomes.lastRemovals().forEach(last::add);

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.offlineworkerreaper.kubernetes.NodeConditions;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -14,8 +15,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.offlineworkerreaper.decision.NodeReadiness;
-import io.offlineworkerreaper.decision.NotReadyNode;
+import io.offlineworkerreaper.kubernetes.NotReadyNode;
 import io.offlineworkerreaper.kubernetes.PodReaper;
+import io.offlineworkerreaper.decision.Action;
 
 /**
  * The Kubernetes calls of the opt-in remediations, which camel-kubernetes cannot make (force-delete, patch a
@@ -114,7 +116,7 @@ public final class ClusterActionExecutor {
         if (node == null) {
             return "node already gone";
         }
-        if (NodeReadiness.isReady(node)) {
+        if (NodeConditions.isReady(node)) {
             return "left alone: the node is Ready again";
         }
         switch (action.kind()) {

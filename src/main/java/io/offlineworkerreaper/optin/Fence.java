@@ -7,17 +7,18 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import io.offlineworkerreaper.text.Errors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.offlineworkerreaper.notify.Notices;
 import io.offlineworkerreaper.settings.SecretMasker;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.offlineworkerreaper.decision.Action;
 
 /**
  * Proves a node is off before the out-of-service taint or the Node's deletion: calls {@code reaper.node.fence-uri}
@@ -82,7 +83,7 @@ public final class Fence {
             Thread.currentThread().interrupt();
             return logged(action, new Result(false, "interrupted while fencing"));
         } catch (ExecutionException e) {
-            return logged(action, new Result(false, masker.mask(Notices.rootMessage(e))));
+            return logged(action, new Result(false, masker.mask(Errors.rootMessage(e))));
         }
         return logged(action, verdict(answer, shown, masker));
     }
@@ -90,7 +91,7 @@ public final class Fence {
     /** Success only: no exception, HTTP 2xx where there is a status, exit value 0 where there is one. */
     static Result verdict(Exchange answer, String shown, SecretMasker masker) {
         if (answer.getException() != null) {
-            return new Result(false, shown + " failed: " + masker.mask(Notices.rootMessage(answer.getException())));
+            return new Result(false, shown + " failed: " + masker.mask(Errors.rootMessage(answer.getException())));
         }
         Integer status = answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         if (status != null && (status < 200 || status > 299)) {

@@ -32,7 +32,7 @@ public final class EarlySettings {
     public static void apply(Map<String, String> overrides) {
         Properties packaged = packaged();
         Function<String, String> resolve = key -> Stream.of(overrides.get(key),
-                        System.getenv(ReaperSettings.environmentVariableOf(key)), System.getProperty(key),
+                        System.getenv(Reader.environmentVariableOf(key)), System.getProperty(key),
                         packaged.getProperty(key))
                 .filter(v -> v != null && !v.isBlank()).map(String::trim).findFirst().orElse(null);
         String file = resolve.apply(FILE);

@@ -1,5 +1,6 @@
 package io.offlineworkerreaper.settings;
 
+
 /**
  * A configuration value that cannot be used. The message always names the key, the rejected value
  * (masked for secrets) and the form that was expected, so an operator can fix it without reading code.
@@ -11,7 +12,7 @@ public final class InvalidSettingException extends IllegalArgumentException {
     public InvalidSettingException(String key, String shownValue, String expected) {
         super("Invalid setting " + key + "=" + shownValue + ": expected " + expected
                 + " (set it in config/application.properties, as -D" + key + "=..., or as environment variable "
-                + ReaperSettings.environmentVariableOf(key) + ")");
+                + Reader.environmentVariableOf(key) + ")");
         this.key = key;
     }
 

@@ -16,13 +16,17 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.offlineworkerreaper.kubernetes.LabelSelector;
 
 /**
  * Reads raw setting values and turns each bad one into an {@link InvalidSettingException} naming the key: every
  * settings section ({@code from(Reader)}) parses its keys with it.
  */
 public final class Reader {
+
+    /** The environment variable that overrides a key: {@code reaper.check-interval} -> {@code REAPER_CHECK_INTERVAL}. */
+    public static String environmentVariableOf(String key) {
+        return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
     // Kubernetes label keys: optional DNS-subdomain prefix and '/', then a name of at most 63 characters.
@@ -112,13 +116,16 @@ public final class Reader {
         }
     }
 
-    public LabelSelector labelSelector(String key) {
+    /**
+     * The value of {@code key} (empty when unset) as {@code parser} reads it; its IllegalArgumentException becomes
+     * an InvalidSettingException naming the key, {@code expected} and the parser's message.
+     */
+    public <T> T parsed(String key, java.util.function.Function<String, T> parser, String expected) {
         String raw = optional(key).orElse("");
         try {
-            return LabelSelector.parse(raw);
+            return parser.apply(raw);
         } catch (IllegalArgumentException e) {
-            throw new InvalidSettingException(key, raw, "a label selector in kubectl's syntax, e.g. "
-                    + "!node-role.kubernetes.io/control-plane,pool in (cache,storage) (" + e.getMessage() + ")");
+            throw new InvalidSettingException(key, raw, expected + " (" + e.getMessage() + ")");
         }
     }
 

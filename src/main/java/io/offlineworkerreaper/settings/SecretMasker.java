@@ -3,7 +3,6 @@ package io.offlineworkerreaper.settings;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * Replaces every configured secret (Slack token and webhook URL, etcd password, the user info of the fence URI
@@ -17,12 +16,6 @@ public final class SecretMasker {
     public SecretMasker(List<String> secrets) {
         this.secrets = secrets.stream().filter(Objects::nonNull).filter(s -> s.length() >= 4)
                 .sorted(Comparator.comparingInt(String::length).reversed()).toList();
-    }
-
-    public static SecretMasker of(ReaperSettings settings) {
-        return new SecretMasker(Stream.concat(Stream.of(settings.slack().webhookUrl(), settings.slack().token(),
-                        settings.etcd().security().password(), settings.fence().credential())
-                .flatMap(java.util.Optional::stream), settings.notifications().secrets().stream()).toList());
     }
 
     public String mask(String text) {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import static io.offlineworkerreaper.alluxio.WorkerRegistryTest.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
+import io.offlineworkerreaper.kubernetes.PodIdentity;
 
 /** The matcher over every registration form of shared/fixtures/alluxio-etcd/README.md. */
 public class WorkerMatchingTest {

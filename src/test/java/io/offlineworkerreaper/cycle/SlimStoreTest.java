@@ -4,7 +4,7 @@ import java.util.List;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.offlineworkerreaper.demo.ClusterObjects;
-import io.offlineworkerreaper.kubernetes.WorkerPods;
+import io.offlineworkerreaper.decision.WorkerPods;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

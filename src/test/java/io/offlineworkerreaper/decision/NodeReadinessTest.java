@@ -13,6 +13,7 @@ import io.offlineworkerreaper.kubernetes.LabelSelector;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.offlineworkerreaper.kubernetes.NotReadyNode;
 
 class NodeReadinessTest {
 

@@ -4,14 +4,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import io.offlineworkerreaper.kubernetes.WorkerPod;
+import io.offlineworkerreaper.alluxio.UnaccountedHeartbeats;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.offlineworkerreaper.alluxio.AlluxioSettings;
-import io.offlineworkerreaper.alluxio.PodIdentity;
+import io.offlineworkerreaper.kubernetes.PodIdentity;
 import io.offlineworkerreaper.alluxio.WorkerMatching;
 import io.offlineworkerreaper.demo.AlluxioRegistry;
 import io.offlineworkerreaper.demo.ClusterObjects;
-import io.offlineworkerreaper.kubernetes.WorkerPod;
 import org.junit.jupiter.api.Test;
 
 import static io.offlineworkerreaper.alluxio.WorkerMatchingTest.DEAD;
@@ -20,6 +21,7 @@ import static io.offlineworkerreaper.alluxio.WorkerMatchingTest.LIVE;
 import static io.offlineworkerreaper.alluxio.WorkerMatchingTest.SD;
 import static io.offlineworkerreaper.alluxio.WorkerMatchingTest.registry;
 import static org.assertj.core.api.Assertions.assertThat;
+import io.offlineworkerreaper.kubernetes.NotReadyNode;
 
 class RemediationPlannerTest {
 
@@ -33,10 +35,10 @@ class RemediationPlannerTest {
     }
 
     private static Remediation plan(boolean requireLeaseExpired, Map<String, String> dht, Map<String, String> sd) {
-        return plan(requireLeaseExpired, RemediationPlanner.UnaccountedHeartbeats.REFUSE, ALL_PODS, dht, sd);
+        return plan(requireLeaseExpired, UnaccountedHeartbeats.REFUSE, ALL_PODS, dht, sd);
     }
 
-    private static Remediation plan(boolean requireLeaseExpired, RemediationPlanner.UnaccountedHeartbeats mode,
+    private static Remediation plan(boolean requireLeaseExpired, UnaccountedHeartbeats mode,
                                     List<PodIdentity> pods, Map<String, String> dht, Map<String, String> sd) {
         WorkerMatching matching = WorkerMatching.match(pods, registry(DHT, dht), registry(SD, sd));
         return new RemediationPlanner(requireLeaseExpired, mode).plan(List.of(POD), matching).get(0);
@@ -154,7 +156,7 @@ class RemediationPlannerTest {
 
     @Test
     void should_remove_the_pod_alone_despite_unaccounted_heartbeats_when_told_to_ignore_them() {
-        Remediation r = plan(true, RemediationPlanner.UnaccountedHeartbeats.IGNORE, ALL_PODS,
+        Remediation r = plan(true, UnaccountedHeartbeats.IGNORE, ALL_PODS,
                 Map.of("worker-9", at("worker-9", "10.99.0.1")), Map.of("worker-9", at("worker-9", "10.99.0.1")));
 
         assertThat(r.verdict()).isEqualTo(Remediation.Verdict.REMOVE);
@@ -163,7 +165,7 @@ class RemediationPlannerTest {
 
     @Test
     void should_refuse_every_pod_when_the_configured_cluster_has_no_registration() {
-        Remediation r = plan(true, RemediationPlanner.UnaccountedHeartbeats.IGNORE, ALL_PODS, Map.of(), Map.of());
+        Remediation r = plan(true, UnaccountedHeartbeats.IGNORE, ALL_PODS, Map.of(), Map.of());
 
         assertThat(r.verdict()).isEqualTo(Remediation.Verdict.EMPTY_REGISTRY);
         assertThat(r.detail()).contains(AlluxioSettings.CLUSTER_NAME);
@@ -172,7 +174,7 @@ class RemediationPlannerTest {
     @Test
     void should_remove_a_live_workers_keys_first_only_when_the_lease_check_is_off() {
         Pod other = ClusterObjects.workerPod("default", "w9", "alluxio-e2e-worker", "10.244.3.9");
-        Remediation r = plan(false, RemediationPlanner.UnaccountedHeartbeats.REFUSE,
+        Remediation r = plan(false, UnaccountedHeartbeats.REFUSE,
                 List.of(PodIdentity.of(DEAD), PodIdentity.of(other)),
                 Map.of("worker-3", at("worker-3", "10.244.4.5"), "worker-old", at("worker-old", "10.244.4.5")),
                 Map.of("worker-3", at("worker-3", "10.244.4.5")));
@@ -183,7 +185,7 @@ class RemediationPlannerTest {
 
     @Test
     void should_finish_a_removal_whose_keys_it_deleted_once_the_registration_is_gone() {
-        RemediationPlanner planner = new RemediationPlanner(true, RemediationPlanner.UnaccountedHeartbeats.REFUSE);
+        RemediationPlanner planner = new RemediationPlanner(true, UnaccountedHeartbeats.REFUSE);
         WorkerMatching before = WorkerMatching.match(ALL_PODS, registry(DHT, Map.of("worker-3", at("worker-3", "10.244.4.5"))),
                 registry(SD, Map.of()));
         WorkerMatching after = WorkerMatching.match(ALL_PODS, registry(DHT, Map.of()), registry(SD, Map.of()));
@@ -193,7 +195,7 @@ class RemediationPlannerTest {
         Remediation r = planner.plan(List.of(POD), after).get(0);
         assertThat(r.verdict()).isEqualTo(Remediation.Verdict.REMOVE);
         assertThat(r.keys()).isEmpty();
-        assertThat(new RemediationPlanner(true, RemediationPlanner.UnaccountedHeartbeats.REFUSE)
+        assertThat(new RemediationPlanner(true, UnaccountedHeartbeats.REFUSE)
                 .plan(List.of(POD), after).get(0).verdict()).as("without that memory: no proof")
                 .isEqualTo(Remediation.Verdict.EMPTY_REGISTRY);
     }

@@ -7,13 +7,13 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.offlineworkerreaper.decision.NotReadyNode;
 import io.offlineworkerreaper.decision.Remediation;
 import io.offlineworkerreaper.decision.Remediations;
 import io.offlineworkerreaper.demo.ClusterObjects;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.offlineworkerreaper.kubernetes.WorkerPod;
 
 @EnableKubernetesMockClient(crud = true)
 class PodReaperTest {
@@ -31,7 +31,7 @@ class PodReaperTest {
     void should_force_delete_the_pod() {
         Pod pod = client.pods().resource(ClusterObjects.workerPod("default", "w-1", "n3", "10.244.4.5")).create();
 
-        assertThat(new PodReaper(client).forceDelete(removalOf(pod))).isEqualTo(PodReaper.Outcome.DELETED);
+        assertThat(new PodReaper(client).forceDelete(removalOf(pod).pod())).isEqualTo(PodReaper.Outcome.DELETED);
         assertThat(client.pods().inNamespace("default").withName("w-1").get()).isNull();
     }
 
@@ -39,7 +39,7 @@ class PodReaperTest {
     void should_count_a_pod_that_is_already_gone_as_done() {
         Pod gone = ClusterObjects.workerPod("default", "w-gone", "n3", "10.244.4.5");
 
-        assertThat(new PodReaper(client).forceDelete(removalOf(gone))).isEqualTo(PodReaper.Outcome.ALREADY_GONE);
+        assertThat(new PodReaper(client).forceDelete(removalOf(gone).pod())).isEqualTo(PodReaper.Outcome.ALREADY_GONE);
     }
 
     @Test
@@ -48,7 +48,7 @@ class PodReaperTest {
         client.pods().resource(new PodBuilder(old).editMetadata().withUid("uid-of-the-new-pod").endMetadata()
                 .editSpec().withNodeName("n1").endSpec().build()).create();
 
-        assertThat(new PodReaper(client).forceDelete(removalOf(old))).isEqualTo(PodReaper.Outcome.REPLACED);
+        assertThat(new PodReaper(client).forceDelete(removalOf(old).pod())).isEqualTo(PodReaper.Outcome.REPLACED);
         assertThat(client.pods().inNamespace("default").withName("alluxio-worker-0").get()).isNotNull();
     }
 
@@ -63,7 +63,7 @@ class PodReaperTest {
         }).once();
 
         // when it is force-deleted
-        PodReaper.Outcome outcome = new PodReaper(client).forceDelete(removalOf(pod));
+        PodReaper.Outcome outcome = new PodReaper(client).forceDelete(removalOf(pod).pod());
 
         // then the API server was asked to delete that uid only, at once; the replacement is left alone
         assertThat(sent.get()).contains("\"uid\":\"" + pod.getMetadata().getUid() + "\"")
@@ -83,7 +83,7 @@ class PodReaperTest {
                 java.time.Clock.systemUTC());
 
         // then the delete is refused, saying why, and the pod stays
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PodReaper(client, lease).forceDelete(removalOf(pod)))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PodReaper(client, lease).forceDelete(removalOf(pod).pod()))
                 .isInstanceOf(LeaseGuard.NotLeaderException.class).hasMessageContaining("(holder: reaper-b)");
         assertThat(client.pods().inNamespace("default").withName("w-3").get()).isNotNull();
     }

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import io.offlineworkerreaper.decision.NotReadyNode;
+import io.offlineworkerreaper.kubernetes.NotReadyNode;
 import io.offlineworkerreaper.decision.Remediation;
 import io.offlineworkerreaper.decision.Remediations;
 import io.offlineworkerreaper.kubernetes.PodReaper;

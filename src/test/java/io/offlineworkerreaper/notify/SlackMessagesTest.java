@@ -8,7 +8,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.gson.Gson;
-import io.offlineworkerreaper.decision.NotReadyNode;
+import io.offlineworkerreaper.kubernetes.NotReadyNode;
 import io.offlineworkerreaper.decision.Remediation;
 import io.offlineworkerreaper.decision.Remediations;
 import io.offlineworkerreaper.decision.SafetyGate;

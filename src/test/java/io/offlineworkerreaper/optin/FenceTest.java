@@ -10,6 +10,7 @@ import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.offlineworkerreaper.decision.Action;
 
 /** What counts as fenced: success only. */
 class FenceTest {

@@ -1,4 +1,4 @@
-package io.offlineworkerreaper.kubernetes;
+package io.offlineworkerreaper.decision;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -6,13 +6,13 @@ import java.util.List;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.offlineworkerreaper.alluxio.PodIdentity;
-import io.offlineworkerreaper.decision.NotReadyNode;
-import io.offlineworkerreaper.decision.OptOut;
+import io.offlineworkerreaper.kubernetes.NotReadyNode;
 import io.offlineworkerreaper.demo.ClusterObjects;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.offlineworkerreaper.kubernetes.PodIdentity;
+import io.offlineworkerreaper.kubernetes.WorkerPod;
 
 class WorkerPodsTest {
 

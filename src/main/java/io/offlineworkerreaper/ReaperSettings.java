@@ -1,4 +1,4 @@
-package io.offlineworkerreaper.settings;
+package io.offlineworkerreaper;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -21,6 +21,9 @@ import io.offlineworkerreaper.notify.SlackSettings;
 import io.offlineworkerreaper.observe.AuditSettings;
 import io.offlineworkerreaper.optin.FenceSettings;
 import io.offlineworkerreaper.optin.OptInSettings;
+import io.offlineworkerreaper.settings.InvalidSettingException;
+import io.offlineworkerreaper.settings.Reader;
+import io.offlineworkerreaper.settings.SecretMasker;
 
 /**
  * Every {@code reaper.*} setting, parsed and validated once at startup. A value that cannot be used stops
@@ -85,7 +88,14 @@ public record ReaperSettings(
 
     /** The environment variable that overrides a key: {@code reaper.check-interval} -> {@code REAPER_CHECK_INTERVAL}. */
     public static String environmentVariableOf(String key) {
-        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return Reader.environmentVariableOf(key);
+    }
+
+    /** Masks every configured secret: Slack token and webhook URL, etcd password, the fence's and the notifiers' URL credentials. */
+    public SecretMasker masker() {
+        return new SecretMasker(java.util.stream.Stream.concat(java.util.stream.Stream.of(slack().webhookUrl(),
+                        slack().token(), etcd().security().password(), fence().credential())
+                .flatMap(Optional::stream), notifications().secrets().stream()).toList());
     }
 
     /** The settings for the startup log: every value, with secrets masked. */

@@ -1,21 +1,11 @@
 package io.offlineworkerreaper.alluxio;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.offlineworkerreaper.demo.AlluxioRegistry;
 import io.offlineworkerreaper.demo.ClusterObjects;
-import io.offlineworkerreaper.notify.Announcements;
-import io.offlineworkerreaper.notify.Notice;
-import io.offlineworkerreaper.notify.Notices;
-import io.offlineworkerreaper.observe.ReaperMetrics;
-import io.offlineworkerreaper.settings.SecretMasker;
-import io.offlineworkerreaper.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static io.offlineworkerreaper.alluxio.WorkerMatchingTest.DEAD;
@@ -24,15 +14,12 @@ import static io.offlineworkerreaper.alluxio.WorkerMatchingTest.LIVE;
 import static io.offlineworkerreaper.alluxio.WorkerMatchingTest.SD;
 import static io.offlineworkerreaper.alluxio.WorkerMatchingTest.registry;
 import static org.assertj.core.api.Assertions.assertThat;
+import io.offlineworkerreaper.kubernetes.PodIdentity;
 
-class RegistryAuditTest {
+class RegistryFindingsTest {
 
-    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
-    private final RegistryAudit audit = new RegistryAudit("default",
-            "app.kubernetes.io/component=worker,app.kubernetes.io/name=alluxio", "default-alluxio",
-            Duration.ofMinutes(1), clock, new Notices(new Announcements(), new SecretMasker(List.of())),
-            new ReaperMetrics(meters, clock));
+    private final RegistryFindings audit = new RegistryFindings("default",
+            "app.kubernetes.io/component=worker,app.kubernetes.io/name=alluxio", "default-alluxio");
 
     private static String at(String id, String host) {
         return AlluxioRegistry.workerValue(id, host);
@@ -131,42 +118,6 @@ class RegistryAuditTest {
         assertThat(findings.get(0).details()).containsExactly(SD + "worker-9 (Host 10.9.9.9, RpcPort 29999)");
         assertThat(findings.get(0).fix()).contains("reaper.alluxio.unaccounted-heartbeats=ignore");
         assertThat(findings.get(1).details()).containsExactly(DHT + "worker-8 (Host 10.244.8.8, RpcPort 29999)");
-    }
-
-    @Test
-    void should_announce_a_finding_once_then_when_it_clears_and_count_it_in_a_metric() {
-        WorkerMatching bad = matching(List.of(DEAD, LIVE), Map.of("worker-2", at("worker-2", "10.244.1.14")),
-                Map.of("worker-2", at("worker-2", "10.244.1.14"), "worker-9", at("worker-9", "10.9.9.9")));
-        WorkerMatching good = matching(List.of(DEAD, LIVE), Map.of("worker-2", at("worker-2", "10.244.1.14")),
-                Map.of("worker-2", at("worker-2", "10.244.1.14")));
-
-        List<Notice> first = audit.review(bad, null, null);
-        assertThat(first).singleElement().satisfies(n -> {
-            assertThat(n.kind()).isEqualTo(Notice.Kind.WARNING);
-            assertThat(n.text()).contains("1 live heartbeat(s)", SD + "worker-9", "fix: ");
-        });
-        assertThat(meters.scrape()).contains("reaper_findings{finding=\"unaccounted-heartbeats\"} 1.0",
-                "reaper_findings{finding=\"cluster-empty\"} 0.0");
-        assertThat(audit.review(bad, null, null)).as("announced once while it lasts").isEmpty();
-
-        List<Notice> cleared = audit.review(good, null, null);
-        assertThat(cleared).singleElement().satisfies(n -> {
-            assertThat(n.kind()).isEqualTo(Notice.Kind.RECOVERED);
-            assertThat(n.title()).startsWith("Cleared: 1 live heartbeat(s)");
-        });
-        assertThat(meters.scrape()).contains("reaper_findings{finding=\"unaccounted-heartbeats\"} 0.0");
-        assertThat(audit.review(good, null, null)).isEmpty();
-    }
-
-    @Test
-    void should_be_due_at_first_then_every_interval() {
-        assertThat(audit.due()).isTrue();
-        audit.review(matching(List.of(), Map.of(), Map.of()), null, null);
-        assertThat(audit.due()).isFalse();
-        clock.advance(Duration.ofSeconds(59));
-        assertThat(audit.due()).isFalse();
-        clock.advance(Duration.ofSeconds(1));
-        assertThat(audit.due()).isTrue();
     }
 
     /** A clock the test moves. */

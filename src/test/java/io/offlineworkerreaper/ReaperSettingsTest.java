@@ -1,4 +1,4 @@
-package io.offlineworkerreaper.settings;
+package io.offlineworkerreaper;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,10 +8,12 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import io.offlineworkerreaper.alluxio.UnaccountedHeartbeats;
 
-import io.offlineworkerreaper.Reaper;
 import io.offlineworkerreaper.cycle.LeaderElectionSettings;
 import io.offlineworkerreaper.decision.RemediationPlanner;
+import io.offlineworkerreaper.settings.InvalidSettingException;
+import io.offlineworkerreaper.settings.SecretMasker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -52,7 +54,7 @@ class ReaperSettingsTest {
         assertThat(settings.alluxio().workersSelector()).as("the current Alluxio chart's worker labels")
                 .containsExactlyInAnyOrderEntriesOf(
                 Map.of("app.kubernetes.io/name", "alluxio", "app.kubernetes.io/component", "worker"));
-        assertThat(settings.alluxio().unaccountedHeartbeats()).isEqualTo(RemediationPlanner.UnaccountedHeartbeats.REFUSE);
+        assertThat(settings.alluxio().unaccountedHeartbeats()).isEqualTo(UnaccountedHeartbeats.REFUSE);
         assertThat(settings.alluxio().auditInterval()).isEqualTo(Duration.ofMinutes(1));
         assertThat(settings.alluxio().authorizedPrefix()).isEqualTo("/DHT/default-alluxio/AUTHORIZED/");
         assertThat(settings.alluxio().serviceDiscoveryPrefix()).isEqualTo("/ServiceDiscovery/default-alluxio/");
@@ -149,7 +151,7 @@ class ReaperSettingsTest {
 
         assertThat(settings.describe().toString()).doesNotContain("etcd-sekr3t").contains("reaper");
         assertThat(settings.etcd().security().toString()).doesNotContain("etcd-sekr3t");
-        assertThat(SecretMasker.of(settings).mask("auth failed for etcd-sekr3t")).isEqualTo("auth failed for ****");
+        assertThat(settings.masker().mask("auth failed for etcd-sekr3t")).isEqualTo("auth failed for ****");
     }
 
     @Test

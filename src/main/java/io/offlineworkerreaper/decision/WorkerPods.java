@@ -1,4 +1,4 @@
-package io.offlineworkerreaper.kubernetes;
+package io.offlineworkerreaper.decision;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -6,13 +6,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import io.offlineworkerreaper.kubernetes.WorkerPod;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.offlineworkerreaper.alluxio.PodIdentity;
-import io.offlineworkerreaper.decision.NotReadyNode;
+import io.offlineworkerreaper.kubernetes.NotReadyNode;
 import io.offlineworkerreaper.decision.OptOut;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.offlineworkerreaper.kubernetes.PodIdentity;
 
 /**
  * The listed worker pods: all of them as identities (every live heartbeat must belong to one of them, on any
@@ -120,7 +121,7 @@ public final class WorkerPods {
 
     /**
      * What the reaper reads of a worker pod, and nothing else, for the watch mode's cache: its identity
-     * ({@link io.offlineworkerreaper.alluxio.PodIdentity#of}: names, uid, node, addresses, hostNetwork, hostname,
+     * ({@link io.offlineworkerreaper.kubernetes.PodIdentity#of}: names, uid, node, addresses, hostNetwork, hostname,
      * container ports, labels, phase), the opt-out annotation, its resourceVersion and deletion state. Env,
      * volumes, probes and the rest of the spec are dropped: 15,000 whole worker pods would sit in the heap.
      */

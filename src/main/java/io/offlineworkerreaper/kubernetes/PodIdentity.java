@@ -1,4 +1,4 @@
-package io.offlineworkerreaper.alluxio;
+package io.offlineworkerreaper.kubernetes;
 
 import java.util.LinkedHashSet;
 import java.util.Locale;
@@ -111,7 +111,7 @@ public record PodIdentity(String namespace, String name, String uid, String node
      * worker that registered {@code alluxio-worker-0.alluxio-worker.default.svc} is pod {@code alluxio-worker-0}).
      * IP addresses are compared whole.
      */
-    static Set<String> comparable(String address) {
+    public static Set<String> comparable(String address) {
         String lower = address.toLowerCase(Locale.ROOT);
         Set<String> forms = new LinkedHashSet<>();
         forms.add(lower);

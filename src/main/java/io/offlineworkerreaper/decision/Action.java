@@ -1,9 +1,10 @@
-package io.offlineworkerreaper.optin;
+package io.offlineworkerreaper.decision;
+
 
 /**
  * One opt-in remediation step on a NotReady node: a stuck pod to force-delete, a node to cordon, taint or
- * delete (or to give back once Ready), a pod on a local volume to release. Planned by {@link TerminatingPods},
- * {@link NodeActionPlanner} and {@link LocalVolumes}, carried out by {@link ClusterActionExecutor}.
+ * delete (or to give back once Ready), a pod on a local volume to release. Planned by {@code optin.TerminatingPods},
+ * {@code NodeActionPlanner} and {@code LocalVolumes}, carried out by {@code ClusterActionExecutor}.
  *
  * @param kind      what to do
  * @param namespace the pod's or PVC's namespace; null for a node action
@@ -68,11 +69,11 @@ public record Action(Kind kind, String namespace, String name, String uid, Strin
         }
     }
 
-    static Action onNode(Kind kind, String node, String detail) {
+    public static Action onNode(Kind kind, String node, String detail) {
         return new Action(kind, null, node, null, node, null, detail);
     }
 
-    static Action onPod(Kind kind, String namespace, String name, String uid, String node, String pvc, String detail) {
+    public static Action onPod(Kind kind, String namespace, String name, String uid, String node, String pvc, String detail) {
         return new Action(kind, namespace, name, uid, node, pvc, detail);
     }
 

@@ -1,4 +1,4 @@
-package io.offlineworkerreaper.kubernetes;
+package io.offlineworkerreaper;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +7,7 @@ import io.offlineworkerreaper.cycle.ControlSettings;
 import io.offlineworkerreaper.cycle.CycleSettings;
 import io.offlineworkerreaper.cycle.LeaderElectionSettings;
 import io.offlineworkerreaper.optin.OptInSettings;
-import io.offlineworkerreaper.settings.ReaperSettings;
+import io.offlineworkerreaper.ReaperSettings;
 
 /**
  * Every Kubernetes permission the configured reaper uses, as {@code kubectl auth can-i} asks it: what

@@ -1,11 +1,6 @@
 package io.offlineworkerreaper.alluxio;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,24 +10,17 @@ import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.offlineworkerreaper.alluxio.WorkerMatching.Registration;
-import io.offlineworkerreaper.notify.Notice;
-import io.offlineworkerreaper.notify.Notices;
-import io.offlineworkerreaper.observe.ReaperMetrics;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.offlineworkerreaper.kubernetes.PodIdentity;
+import io.offlineworkerreaper.kubernetes.PodIdentity;
 
 /**
  * Looks at the registry and the worker pods together and says what is misconfigured, with the fix: a worker
  * selector that matches no pod while workers are registered (with the selector that would match them), a
  * cluster name with no registration (with the clusters that have some), live heartbeats that match no worker
- * pod, registrations that match no pod at all. Each finding is announced once (WARN log, notice, metric), and
- * again when it clears; registrations that match no pod, normal on long-lived clusters, are only counted (INFO
- * log, metric) and listed at debug. Runs in every cycle that has NotReady nodes, and every {@code reaper.alluxio.audit-interval}
- * otherwise, so that a wrong setting is reported before the first crash.
+ * pod, registrations that match no pod at all. Pure: what is announced, and when, is {@code observe.RegistryAudit}'s.
  */
-public final class RegistryAudit {
+public final class RegistryFindings {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RegistryAudit.class);
     /** Labels that differ from pod to pod of one workload: never part of a suggested selector. */
     private static final Set<String> PER_POD_LABELS = Set.of("pod-template-hash", "controller-revision-hash",
             "pod-template-generation", "statefulset.kubernetes.io/pod-name", "apps.kubernetes.io/pod-index");
@@ -40,27 +28,11 @@ public final class RegistryAudit {
     private final String namespace;
     private final String selectorText;
     private final String cluster;
-    private final Duration interval;
-    private final Clock clock;
-    private final Notices notices;
-    private final ReaperMetrics metrics;
-    private final Map<String, Finding> announced = new LinkedHashMap<>();
-    private Instant lastReview;
 
-    public RegistryAudit(String namespace, String selectorText, String cluster, Duration interval, Clock clock,
-                         Notices notices, ReaperMetrics metrics) {
+    public RegistryFindings(String namespace, String selectorText, String cluster) {
         this.namespace = namespace;
         this.selectorText = selectorText;
         this.cluster = cluster;
-        this.interval = interval;
-        this.clock = clock;
-        this.notices = notices;
-        this.metrics = metrics;
-    }
-
-    /** Whether a cycle without NotReady nodes should look at the registry now. */
-    public synchronized boolean due() {
-        return lastReview == null || !clock.instant().isBefore(lastReview.plus(interval));
     }
 
     /** The selector matched no pod while workers are registered: the namespace's pods tell which would do. */
@@ -71,48 +43,6 @@ public final class RegistryAudit {
     /** The configured cluster has no registration: the other clusters in etcd tell which name would do. */
     public boolean needsClusterListing(WorkerMatching matching) {
         return matching.registryEmpty();
-    }
-
-    /**
-     * Records this look's findings and returns the notices to send: one per new finding, one per finding that
-     * cleared. {@code namespacePods} and {@code clusters} are null when they were not read.
-     */
-    public synchronized List<Notice> review(WorkerMatching matching, List<Pod> namespacePods,
-                                            List<AlluxioClusters.Cluster> clusters) {
-        lastReview = clock.instant();
-        List<Finding> findings = findings(matching, namespacePods, clusters);
-        Map<Finding.Kind, Integer> counts = new EnumMap<>(Finding.Kind.class);
-        findings.forEach(f -> counts.put(f.kind(), f.details().size()));
-        metrics.findings(counts);
-        List<Notice> out = new ArrayList<>();
-        Map<String, Finding> current = new LinkedHashMap<>();
-        for (Finding finding : findings) {
-            current.put(finding.identity(), finding);
-            if (finding.kind() == Finding.Kind.UNMATCHED_REGISTRATIONS) {
-                LOG.debug("Registrations that match no worker pod: {}", finding.details());
-            }
-            if (announced.containsKey(finding.identity())) {
-                continue;
-            }
-            if (finding.kind() == Finding.Kind.UNMATCHED_REGISTRATIONS) {
-                // normal on long-lived clusters (identities live on the nodes' disks): counted, not alerted
-                LOG.info("{}: {}", finding.summary(), finding.fix());
-            } else {
-                LOG.warn("{} ({}): {}", finding.summary(), finding.setting(), finding.fix());
-                out.add(notices.finding(finding));
-            }
-        }
-        Set<Finding.Kind> present = findings.stream().map(Finding::kind).collect(Collectors.toSet());
-        for (Finding gone : announced.values()) {
-            if (!current.containsKey(gone.identity()) && !present.contains(gone.kind())
-                    && gone.kind() != Finding.Kind.UNMATCHED_REGISTRATIONS) {
-                LOG.info("Cleared: {}", gone.summary());
-                out.add(notices.findingCleared(gone));
-            }
-        }
-        announced.clear();
-        announced.putAll(current);
-        return out;
     }
 
     /** Every finding of one look, pure: the pods by the selector are those {@code matching} was made with. */

@@ -1,49 +1,38 @@
-package io.offlineworkerreaper.observe;
+package io.offlineworkerreaper;
 
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.stream.Collectors;
+import io.offlineworkerreaper.kubernetes.NodeConditions;
+import io.offlineworkerreaper.text.Errors;
 
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
-import io.etcd.jetcd.kv.GetResponse;
-import io.etcd.jetcd.options.GetOption;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.offlineworkerreaper.alluxio.AlluxioClusters;
-import io.offlineworkerreaper.alluxio.BoundedEtcdConfiguration;
 import io.offlineworkerreaper.alluxio.Finding;
-import io.offlineworkerreaper.alluxio.PodIdentity;
-import io.offlineworkerreaper.alluxio.RegistryAudit;
+import io.offlineworkerreaper.alluxio.RegistryReader;
+import io.offlineworkerreaper.kubernetes.PodIdentity;
 import io.offlineworkerreaper.alluxio.WorkerMatching;
 import io.offlineworkerreaper.alluxio.WorkerRegistry;
+import io.offlineworkerreaper.decision.Inspection;
 import io.offlineworkerreaper.decision.NodeReadiness;
+import io.offlineworkerreaper.decision.Reading;
 import io.offlineworkerreaper.decision.NodeSettings;
-import io.offlineworkerreaper.decision.NotReadyNode;
+import io.offlineworkerreaper.kubernetes.NotReadyNode;
 import io.offlineworkerreaper.decision.OptOut;
 import io.offlineworkerreaper.decision.Remediation;
-import io.offlineworkerreaper.decision.RemediationPlanner;
 import io.offlineworkerreaper.decision.SafetyGate;
 import io.offlineworkerreaper.kubernetes.NodeSource;
-import io.offlineworkerreaper.kubernetes.RequiredAccess;
-import io.offlineworkerreaper.kubernetes.WorkerPods;
-import io.offlineworkerreaper.notify.Notices;
 import io.offlineworkerreaper.settings.Durations;
-import io.offlineworkerreaper.settings.ReaperSettings;
 import io.offlineworkerreaper.settings.SecretMasker;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.etcd3.Etcd3Component;
 import org.apache.camel.main.Main;
 import org.apache.camel.spi.Registry;
 
@@ -93,7 +82,7 @@ public final class Check {
         Registry registry = context.getRegistry();
         ReaperSettings settings = registry.lookupByNameAndType("settings", ReaperSettings.class);
         KubernetesClient client = registry.lookupByNameAndType("kubernetesClient", KubernetesClient.class);
-        SecretMasker masker = SecretMasker.of(settings);
+        SecretMasker masker = settings.masker();
         Text out = new Text();
         List<String> problems = new ArrayList<>();
         out.line("offline-worker-reaper --check: one read-only pass, nothing is changed");
@@ -106,20 +95,17 @@ public final class Check {
         WorkerRegistry authorized = new WorkerRegistry(settings.alluxio().authorizedPrefix(), List.of());
         WorkerRegistry heartbeats = new WorkerRegistry(settings.alluxio().serviceDiscoveryPrefix(), List.of());
         boolean etcdOk = false;
-        BoundedEtcdConfiguration etcdConfig = (BoundedEtcdConfiguration) context.getComponent("etcd3",
-                Etcd3Component.class).getConfiguration();
         String etcdStatus;
-        try (Client etcd = etcdConfig.createClient()) {
-            Function<String, GetResponse> read = prefix -> get(etcd, prefix, settings.etcd().timeout());
-            authorized = WorkerRegistry.fromEtcd(read.apply(settings.alluxio().authorizedPrefix()), settings.alluxio().authorizedPrefix());
-            heartbeats = WorkerRegistry.fromEtcd(read.apply(settings.alluxio().serviceDiscoveryPrefix()),
-                    settings.alluxio().serviceDiscoveryPrefix());
+        try {
+            RegistryReader etcd = registry.lookupByNameAndType("registryReader", RegistryReader.class);
+            authorized = etcd.read(settings.alluxio().authorizedPrefix());
+            heartbeats = etcd.read(settings.alluxio().serviceDiscoveryPrefix());
             etcdOk = true;
             etcdStatus = "answers" + settings.etcd().security().username().map(u -> " as user " + u).orElse("")
                     + ": " + authorized.entries().size() + " registration(s) under " + settings.alluxio().authorizedPrefix()
                     + ", " + heartbeats.entries().size() + " heartbeat(s) under " + settings.alluxio().serviceDiscoveryPrefix();
         } catch (RuntimeException e) {
-            etcdStatus = "FAILED: " + masker.mask(Notices.rootMessage(e));
+            etcdStatus = "FAILED: " + masker.mask(Errors.rootMessage(e));
             problems.add("etcd " + etcdStatus + " (check reaper.etcd.endpoints, credentials and TLS files)");
         }
 
@@ -133,31 +119,19 @@ public final class Check {
             pods = client.pods().inNamespace(settings.alluxio().workersNamespace()).withLabels(settings.alluxio().workersSelector())
                     .list().getItems();
         } catch (Exception e) {
-            apiStatus = "FAILED: " + masker.mask(Notices.rootMessage(e));
+            apiStatus = "FAILED: " + masker.mask(Errors.rootMessage(e));
             problems.add("Kubernetes API " + apiStatus);
         }
 
-        WorkerPods workerPods = registry.lookupByNameAndType("workerPods", WorkerPods.class);
-        RegistryAudit audit = registry.lookupByNameAndType("registryAudit", RegistryAudit.class);
-        List<NotReadyNode> notReady = readiness.notReady(nodes);
-        WorkerMatching matching = WorkerMatching.match(workerPods.identities(pods), authorized, heartbeats);
-        List<Pod> namespacePods = null;
-        if (etcdOk && audit.needsNamespacePods(matching)) {
-            namespacePods = client.pods().inNamespace(settings.alluxio().workersNamespace()).list().getItems();
-        }
-        List<AlluxioClusters.Cluster> clusters = null;
-        if (etcdOk && audit.needsClusterListing(matching)) {
-            try (Client etcd = etcdConfig.createClient()) {
-                clusters = AlluxioClusters.fromEtcd(get(etcd, "/DHT/", settings.etcd().timeout()),
-                        get(etcd, "/ServiceDiscovery/", settings.etcd().timeout()));
-            } catch (RuntimeException e) {
-                out.line("(cannot list the Alluxio clusters in etcd: " + masker.mask(Notices.rootMessage(e)) + ")");
-            }
-        }
-        List<Finding> findings = etcdOk ? audit.findings(matching, namespacePods, clusters) : List.of();
+        // the reaper's own pipeline, as a cycle runs it (the breaker's decision apart: held below)
+        Inspection.Result result = registry.lookupByNameAndType("inspection", Inspection.class).inspect(
+                readiness.check(nodes), new Reading(pods, authorized, heartbeats), etcdOk
+                        ? registry.lookupByNameAndType("diagnostics", Inspection.Diagnostics.class)
+                        : Inspection.Diagnostics.NONE);
+        WorkerMatching matching = result.matching();
+        List<Finding> findings = etcdOk ? result.findings() : List.of();
         Map<String, Remediation> plans = new LinkedHashMap<>();
-        registry.lookupByNameAndType("remediationPlanner", RemediationPlanner.class)
-                .plan(workerPods.onNotReadyNodes(pods, notReady), matching).forEach(r -> plans.put(r.pod().uid(), r));
+        result.remediations().forEach(r -> plans.put(r.pod().uid(), r));
         SafetyGate.Admission admission = registry.lookupByNameAndType("safetyGate", SafetyGate.class).admit(nodes);
 
         // the table of worker pods
@@ -207,7 +181,7 @@ public final class Check {
             try {
                 granted = allowed(client, p) ? "yes" : "NO";
             } catch (Exception e) {
-                granted = "cannot tell: " + masker.mask(Notices.rootMessage(e));
+                granted = "cannot tell: " + masker.mask(Errors.rootMessage(e));
             }
             if (!granted.equals("yes")) {
                 problems.add("permission " + p.text());
@@ -234,7 +208,7 @@ public final class Check {
         if (node == null) {
             return "none: " + (pod.nodeName() == null ? "not scheduled" : "node not considered");
         }
-        if (NodeReadiness.isReady(node)) {
+        if (NodeConditions.isReady(node)) {
             return "none: node Ready";
         }
         Optional<Duration> due = readiness.dueIn(node);
@@ -248,7 +222,7 @@ public final class Check {
         if (node == null) {
             return "-";
         }
-        var ready = NodeReadiness.readyCondition(node);
+        var ready = NodeConditions.ready(node);
         return ready == null || ready.getStatus() == null ? "Unknown" : ready.getStatus();
     }
 
@@ -267,18 +241,6 @@ public final class Check {
             throw new IllegalStateException("the API server gave no decision");
         }
         return review.getStatus().getAllowed();
-    }
-
-    private static GetResponse get(Client etcd, String prefix, Duration timeout) {
-        try {
-            return etcd.getKVClient().get(ByteSequence.from(prefix, StandardCharsets.UTF_8),
-                    GetOption.builder().isPrefix(true).build()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (Exception e) {
-            throw new IllegalStateException(Notices.rootMessage(e), e);
-        }
     }
 
     /** Lines and aligned tables. */

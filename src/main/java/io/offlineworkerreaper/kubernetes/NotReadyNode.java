@@ -1,4 +1,4 @@
-package io.offlineworkerreaper.decision;
+package io.offlineworkerreaper.kubernetes;
 
 import java.time.Duration;
 import java.time.Instant;

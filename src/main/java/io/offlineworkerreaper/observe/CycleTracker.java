@@ -1,4 +1,4 @@
-package io.offlineworkerreaper.cycle;
+package io.offlineworkerreaper.observe;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
