@@ -95,6 +95,38 @@ class CheckTest extends EtcdWorld {
         assertThat(result.out()).contains("alive      REFUSE STILL_HEARTBEATING: worker " + WORKER_3);
     }
 
+    /**
+     * --check and the cycle share the pipeline (Inspection): on one cluster with a dead worker, a live worker on a
+     * NotReady node and a pod matching no registration while a heartbeat matches no pod, --check shows for each
+     * worker pod the verdict the reaper's own cycle (dry-run) takes.
+     */
+    @Test
+    void should_give_each_worker_pod_the_verdict_the_cycle_gives() throws Exception {
+        Scenario.seedCrash(client, registry);
+        Scenario.create(client, Scenario.aNotReadyNode("alluxio-e2e-worker4"), Scenario.aNotReadyNode("alluxio-e2e-worker5"),
+                Scenario.aReadyNode("spare-1"), Scenario.aReadyNode("spare-2"), Scenario.aReadyNode("spare-3")); // breaker closed
+        Scenario.create(client, Scenario.aWorkerPod("alluxio-worker-577545dc9-4live", "alluxio-e2e-worker4", "10.244.5.5"),
+                Scenario.aWorkerPod("alluxio-worker-577545dc9-5none", "alluxio-e2e-worker5", "10.244.6.6"));
+        registry.registerLiveWorker(CLUSTER, "worker-4d4d4d4d-0000-4000-8000-000000000004", "10.244.5.5", 30);
+        registry.registerLiveWorker(CLUSTER, "worker-9e9e9e9e-0000-4000-8000-000000000009", "10.9.9.9", 30);
+
+        String table = check(Map.of()).out();
+        Map<String, String> cycle = new HashMap<>();
+        try (RunningReaper reaper = RunningReaper.start(client, etcd.clientUrl(), null, Map.of("reaper.dry-run", "true"))) {
+            reaper.awaitCycles(1);
+            com.fasterxml.jackson.databind.JsonNode status = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                    reaper.context().getRegistry().lookupByNameAndType("status", io.offlineworkerreaper.observe.StatusPage.class).json());
+            status.get("workerPods").forEach(p -> cycle.put(p.get("pod").asText(), p.get("verdict").asText()));
+        }
+
+        assertThat(cycle).containsOnlyKeys("default/alluxio-worker-577545dc9-2q7z7", "default/alluxio-worker-577545dc9-4live",
+                "default/alluxio-worker-577545dc9-5none");
+        assertThat(cycle.values()).containsExactlyInAnyOrder("REMOVE", "STILL_HEARTBEATING", "UNACCOUNTED_HEARTBEATS");
+        cycle.forEach((pod, verdict) -> assertThat(table.lines().filter(l -> l.startsWith(pod + " ")))
+                .as("--check's row of %s", pod).singleElement().asString()
+                .contains(verdict.equals("REMOVE") ? "REMOVE " : "REFUSE " + verdict + ": "));
+    }
+
     @Test
     void should_exit_2_with_the_selector_finding_and_its_fix() throws Exception {
         Scenario.seedCrash(client, registry);
