@@ -34,18 +34,31 @@ class AlluxioFormsRoutesTest extends ReaperWorld {
     static final String LIVE_POD = "alluxio-worker-577545dc9-x4live";
     static final String HEALTHY_POD = "alluxio-worker-577545dc9-6hjj9";
 
+    /** The release whose membership code writes the forms it writes (308 to 313 write the same, measured). */
+    static final String ALLUXIO_RELEASE = "313";
+
     /**
      * A registration form: how the worker pods look, and what Alluxio writes for a worker in a pod.
      *
      * @param name     as the test report shows it
      * @param selector reaper.workers.selector for this chart
      * @param pod      a worker pod of this chart: (pod name, node, pod IP) -> pod
-     * @param value    the value Alluxio writes for a worker: (worker id, pod) -> JSON
+     * @param address  the worker's Host and ContainerHost in this chart: pod -> [Host, ContainerHost]
+     * @param fixture  null: the value is written by Alluxio's own code ({@link #ALLUXIO_RELEASE}); else the
+     *                 shared fixture of a form no published release writes
      */
-    record Form(String name, String selector, PodMaker pod, ValueMaker value) {
+    record Form(String name, String selector, PodMaker pod, AddressMaker address, String fixture) {
         @Override
         public String toString() {
-            return name;
+            return name + (fixture == null ? " (written by Alluxio " + ALLUXIO_RELEASE + ")" : " (fixture)");
+        }
+
+        /** The value Alluxio writes for worker {@code workerId} in {@code pod}. */
+        String value(String workerId, Pod pod) throws Exception {
+            String[] at = address.make(pod);
+            return fixture == null ? WRITTEN.get(new AlluxioReleases.Registration(WRITING_CLUSTER,
+                    workerId.substring("worker-".length()), at[0], at[1]))
+                    : fixtureFor(fixture, workerId, at[0], at[1]);
         }
     }
 
@@ -53,8 +66,42 @@ class AlluxioFormsRoutesTest extends ReaperWorld {
         Pod make(String name, String node, String podIp);
     }
 
-    interface ValueMaker {
-        String make(String workerId, Pod pod) throws Exception;
+    interface AddressMaker {
+        String[] make(Pod pod);
+    }
+
+    static final String DEAD_ID = Scenario.WORKER_3;
+    static final String LIVE_ID = "worker-44444444-0000-4000-8000-000000000004";
+    static final String HEALTHY_ID = Scenario.WORKER_2;
+    /** Where Alluxio's code registers the workers whose values the forms take (each form's own cluster is CLUSTER). */
+    static final String WRITING_CLUSTER = "forms";
+    /** The values Alluxio's code wrote, by worker: registered once for the class. */
+    static final Map<AlluxioReleases.Registration, String> WRITTEN = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @org.junit.jupiter.api.BeforeAll
+    static void registerWithAlluxiosOwnCode() throws Exception {
+        java.util.Set<AlluxioReleases.Registration> needed = new java.util.LinkedHashSet<>();
+        for (Form form : forms().filter(f -> f.fixture() == null).toList()) {
+            for (String[] worker : List.of(new String[] {DEAD_ID, DEAD_POD, "alluxio-e2e-worker3", "10.244.4.5"},
+                    new String[] {LIVE_ID, LIVE_POD, "alluxio-e2e-worker4", "10.244.5.5"},
+                    new String[] {HEALTHY_ID, HEALTHY_POD, "alluxio-e2e-worker2", "10.244.1.14"})) {
+                String[] at = form.address().make(form.pod().make(worker[1], worker[2], worker[3]));
+                needed.add(new AlluxioReleases.Registration(WRITING_CLUSTER, worker[0].substring("worker-".length()),
+                        at[0], at[1]));
+            }
+        }
+        // one id, several addresses: each address in a cluster of its own, then renamed back
+        List<AlluxioReleases.Registration> distinct = new java.util.ArrayList<>();
+        Map<AlluxioReleases.Registration, AlluxioReleases.Registration> asWritten = new java.util.HashMap<>();
+        for (AlluxioReleases.Registration r : needed) {
+            AlluxioReleases.Registration w = new AlluxioReleases.Registration(WRITING_CLUSTER + "-" + distinct.size(),
+                    r.uuid(), r.host(), r.containerHost());
+            distinct.add(w);
+            asWritten.put(r, w);
+        }
+        Map<AlluxioReleases.Registration, String> values = AlluxioReleases.written(ALLUXIO_RELEASE, etcd.clientUrl(),
+                registry::read, distinct);
+        asWritten.forEach((r, w) -> WRITTEN.put(r, values.get(w)));
     }
 
     static final String CURRENT_CHART = "app.kubernetes.io/name=alluxio,app.kubernetes.io/component=worker";
@@ -89,40 +136,35 @@ class AlluxioFormsRoutesTest extends ReaperWorld {
     }
 
     static Stream<Form> forms() {
+        AddressMaker podIp = pod -> new String[] {pod.getStatus().getPodIP(), ""};
         return Stream.of(
                 new Form("current chart, Host = pod IP", CURRENT_CHART, AlluxioFormsRoutesTest::currentChartPod,
-                        (id, pod) -> fixtureFor("worker-0d950643-73c0-461d-a694-ecc601819336.json", id,
-                                pod.getStatus().getPodIP(), "")),
+                        podIp, null),
                 new Form("current chart on hostNetwork, Host = node IP", CURRENT_CHART,
-                        AlluxioFormsRoutesTest::hostNetworkPod,
-                        (id, pod) -> fixtureFor("worker-0d950643-73c0-461d-a694-ecc601819336.json", id,
-                                pod.getStatus().getHostIP(), "")),
+                        AlluxioFormsRoutesTest::hostNetworkPod, pod -> new String[] {pod.getStatus().getHostIP(), ""},
+                        null),
                 new Form("k8s-operator chart, Host = pod IP", OPERATOR_CHART, AlluxioFormsRoutesTest::operatorChartPod,
-                        (id, pod) -> fixtureFor("worker-0d950643-73c0-461d-a694-ecc601819336.json", id,
-                                pod.getStatus().getPodIP(), "")),
+                        podIp, null),
                 new Form("2.x chart, Host = node IP, ContainerHost = pod IP", OPERATOR_CHART,
                         AlluxioFormsRoutesTest::operatorChartPod,
-                        (id, pod) -> fixtureFor("worker-2x-style-hostip-containerhost.json", id,
-                                pod.getStatus().getHostIP(), pod.getStatus().getPodIP())),
+                        pod -> new String[] {pod.getStatus().getHostIP(), pod.getStatus().getPodIP()}, null),
                 new Form("no alluxio.worker.hostname, Host = pod name", CURRENT_CHART,
-                        AlluxioFormsRoutesTest::currentChartPod,
-                        (id, pod) -> fixtureFor("worker-hostname-host.json", id, pod.getMetadata().getName(), "")),
+                        AlluxioFormsRoutesTest::currentChartPod, pod -> new String[] {pod.getMetadata().getName(), ""},
+                        null),
                 new Form("value without State and GenerationNumber", CURRENT_CHART,
-                        AlluxioFormsRoutesTest::currentChartPod,
-                        (id, pod) -> fixtureFor("worker-without-state-fields.json", id, pod.getStatus().getPodIP(), "")),
+                        AlluxioFormsRoutesTest::currentChartPod, podIp, "worker-without-state-fields.json"),
                 new Form("earlier 3.x value without Identity, MD5 key id", CURRENT_CHART,
-                        AlluxioFormsRoutesTest::currentChartPod,
-                        (id, pod) -> fixtureFor("worker-md5-era-6e715648b6f308cd8c90df531c76a028.json", id,
-                                pod.getStatus().getPodIP(), "")));
+                        AlluxioFormsRoutesTest::currentChartPod, podIp,
+                        "worker-md5-era-6e715648b6f308cd8c90df531c76a028.json"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("forms")
     void should_remove_the_dead_worker_with_its_keys_and_leave_the_live_one(Form form) throws Exception {
         // given a dead worker on worker3, a live one on NotReady worker4, a healthy one on worker2
-        String dead = form.name().contains("MD5") ? "6e715648b6f308cd8c90df531c76a028" : Scenario.WORKER_3;
-        String live = form.name().contains("MD5") ? "1f3870be274f6c49b3e31a0c6728957f" : "worker-44444444-0000-4000-8000-000000000004";
-        String healthy = form.name().contains("MD5") ? "9e107d9d372bb6826bd81d3542a419d6" : Scenario.WORKER_2;
+        String dead = form.name().contains("MD5") ? "6e715648b6f308cd8c90df531c76a028" : DEAD_ID;
+        String live = form.name().contains("MD5") ? "1f3870be274f6c49b3e31a0c6728957f" : LIVE_ID;
+        String healthy = form.name().contains("MD5") ? "9e107d9d372bb6826bd81d3542a419d6" : HEALTHY_ID;
         create(client, aReadyNode("alluxio-e2e-worker"), aReadyNode("alluxio-e2e-worker2"),
                 aNotReadyNode("alluxio-e2e-worker3"), aNotReadyNode("alluxio-e2e-worker4"));
         Pod deadPod = form.pod().make(DEAD_POD, "alluxio-e2e-worker3", "10.244.4.5");
@@ -130,9 +172,9 @@ class AlluxioFormsRoutesTest extends ReaperWorld {
         Pod healthyPod = form.pod().make(HEALTHY_POD, "alluxio-e2e-worker2", "10.244.1.14");
         create(client, deadPod, livePod, healthyPod,
                 Scenario.aPod("default", "spark-client-7d4b9", "alluxio-e2e-worker3", "10.244.4.9", Map.of("app", "spark")));
-        registry.put(authorizedKey(CLUSTER, dead), form.value().make(dead, deadPod)); // its lease expired
-        registry.registerLiveWorkerWithValue(CLUSTER, live, form.value().make(live, livePod), 30);
-        registry.registerLiveWorkerWithValue(CLUSTER, healthy, form.value().make(healthy, healthyPod), 30);
+        registry.put(authorizedKey(CLUSTER, dead), form.value(dead, deadPod)); // its lease expired
+        registry.registerLiveWorkerWithValue(CLUSTER, live, form.value(live, livePod), 30);
+        registry.registerLiveWorkerWithValue(CLUSTER, healthy, form.value(healthy, healthyPod), 30);
 
         // when the reaper runs with the chart's selector
         startReaper(Map.of("reaper.workers.selector", form.selector(), "reaper.safety.max-unhealthy", "100%"));

@@ -139,6 +139,42 @@ class ReaperJarIT {
                 .contains("remediation complete");
     }
 
+    /**
+     * The production jar, --once, on workers registered by Alluxio's own published code (release 313, a JVM per
+     * worker): the crashed worker's pod and registration go, and Alluxio's own view then has the live worker alone.
+     */
+    @Test
+    void should_remove_a_worker_registered_by_alluxios_own_code_as_alluxio_sees_it() throws Exception {
+        String release = "313";
+        Path dir = Files.createTempDirectory("reaper-jar-it-alluxio");
+        try (BenchCluster cluster = new BenchCluster();
+             io.offlineworkerreaper.demo.EtcdServer etcd = io.offlineworkerreaper.demo.EtcdServer.start(dir.resolve("etcd"))) {
+            Scenario.create(cluster.client, Scenario.aReadyNode("alluxio-e2e-worker"), Scenario.aReadyNode("spare"),
+                    Scenario.aNotReadyNode("alluxio-e2e-worker3"));
+            Scenario.create(cluster.client, Scenario.aWorkerPod("alluxio-worker-1", "alluxio-e2e-worker", "10.244.3.7"),
+                    Scenario.aWorkerPod("alluxio-worker-3", "alluxio-e2e-worker3", "10.244.4.5"));
+            try (AlluxioReleases.Worker live = AlluxioReleases.join(release, etcd.clientUrl(), Scenario.CLUSTER,
+                    "5b7d4c0e-9a8b-4d5c-8e3f-2a1b3f2c9a1e", "10.244.3.7")) {
+                AlluxioReleases.join(release, etcd.clientUrl(), Scenario.CLUSTER,
+                        "0d950643-73c0-461d-a694-ecc601819336", "10.244.4.5").kill();
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> AlluxioReleases
+                        .view(release, etcd.clientUrl(), Scenario.CLUSTER).failed().equals(List.of("10.244.4.5:29999")));
+
+                Run run = runJar(Map.of("KUBECONFIG", cluster.kubeconfig(dir).toString(),
+                        "REAPER_ETCD_ENDPOINTS", etcd.clientUrl(), "REAPER_DRY_RUN", "false",
+                        "REAPER_ALLUXIO_CLUSTER_NAME", Scenario.CLUSTER), "--once");
+
+                assertThat(run.exitCode()).as(run.output()).isZero();
+                AlluxioReleases.View members = AlluxioReleases.view(release, etcd.clientUrl(), Scenario.CLUSTER);
+                assertThat(members.all()).as("getAllMembers").containsExactly("10.244.3.7:29999");
+                assertThat(members.live()).as("getLiveMembers").containsExactly("10.244.3.7:29999");
+                assertThat(members.failed()).as("getFailedMembers").isEmpty();
+                assertThat(Scenario.podExists(cluster.client, "default", "alluxio-worker-3")).isFalse();
+                assertThat(Scenario.podExists(cluster.client, "default", "alluxio-worker-1")).isTrue();
+            }
+        }
+    }
+
     @Test
     void should_ship_no_demo_and_no_mock_server_in_the_production_jar() throws Exception {
         List<String> offending = new ArrayList<>();
