@@ -124,10 +124,10 @@ public final class Check {
         }
 
         // the reaper's own pipeline, as a cycle runs it (the breaker's decision apart: held below)
-        Inspection.Result result = registry.lookupByNameAndType("inspection", Inspection.class).inspect(
-                readiness.check(nodes), new Reading(pods, authorized, heartbeats), etcdOk
-                        ? registry.lookupByNameAndType("diagnostics", Inspection.Diagnostics.class)
-                        : Inspection.Diagnostics.NONE);
+        Inspection inspection = registry.lookupByNameAndType("inspection", Inspection.class);
+        Reading reading = new Reading(pods, authorized, heartbeats);
+        Inspection.Result result = etcdOk ? inspection.inspect(readiness.check(nodes), reading)
+                : inspection.inspect(readiness.check(nodes), reading, Inspection.Diagnostics.NONE);
         WorkerMatching matching = result.matching();
         List<Finding> findings = etcdOk ? result.findings() : List.of();
         Map<String, Remediation> plans = new LinkedHashMap<>();

@@ -87,7 +87,12 @@ public final class Inspection {
 
     /** The cycle's step: what it read, the reads a finding needs made by this inspection's own diagnostics. */
     public Result inspect(NodeCheck nodes, List<Pod> workerPods, WorkerRegistry authorized, WorkerRegistry heartbeats) {
-        return inspect(nodes, new Reading(workerPods, authorized, heartbeats), diagnostics);
+        return inspect(nodes, new Reading(workerPods, authorized, heartbeats));
+    }
+
+    /** What the cycle read, the reads a finding needs made by this inspection's own diagnostics. */
+    public Result inspect(NodeCheck nodes, Reading reading) {
+        return inspect(nodes, reading, diagnostics);
     }
 
     public Result inspect(NodeCheck nodes, Reading reading, Diagnostics diagnostics) {
