@@ -153,16 +153,21 @@ class ReaperJarIT {
                     Scenario.aNotReadyNode("alluxio-e2e-worker3"));
             Scenario.create(cluster.client, Scenario.aWorkerPod("alluxio-worker-1", "alluxio-e2e-worker", "10.244.3.7"),
                     Scenario.aWorkerPod("alluxio-worker-3", "alluxio-e2e-worker3", "10.244.4.5"));
-            try (AlluxioReleases.Worker live = AlluxioReleases.join(release, etcd.clientUrl(), Scenario.CLUSTER,
-                    "5b7d4c0e-9a8b-4d5c-8e3f-2a1b3f2c9a1e", "10.244.3.7")) {
-                AlluxioReleases.join(release, etcd.clientUrl(), Scenario.CLUSTER,
-                        "0d950643-73c0-461d-a694-ecc601819336", "10.244.4.5").kill();
-                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> AlluxioReleases
-                        .view(release, etcd.clientUrl(), Scenario.CLUSTER).failed().equals(List.of("10.244.4.5:29999")));
+            List<AlluxioReleases.Worker> workers = AlluxioReleases.joinAll(release, etcd.clientUrl(), Scenario.CLUSTER,
+                    "5b7d4c0e-9a8b-4d5c-8e3f-2a1b3f2c9a1e", "10.244.3.7", "0d950643-73c0-461d-a694-ecc601819336", "10.244.4.5");
+            try (AlluxioReleases.Worker live = workers.get(0)) {
+                workers.get(1).kill();
+                try (io.offlineworkerreaper.demo.AlluxioRegistry keys = new io.offlineworkerreaper.demo.AlluxioRegistry(
+                        etcd.clientUrl())) { // the crashed worker's lease expires
+                    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> !keys.exists(
+                            Scenario.heartbeatKey(Scenario.CLUSTER, "worker-0d950643-73c0-461d-a694-ecc601819336")));
+                }
+                assertThat(AlluxioReleases.view(release, etcd.clientUrl(), Scenario.CLUSTER).failed())
+                        .as("getFailedMembers before").containsExactly("10.244.4.5:29999");
 
                 Run run = runJar(Map.of("KUBECONFIG", cluster.kubeconfig(dir).toString(),
                         "REAPER_ETCD_ENDPOINTS", etcd.clientUrl(), "REAPER_DRY_RUN", "false",
-                        "REAPER_ALLUXIO_CLUSTER_NAME", Scenario.CLUSTER), "--once");
+                        "REAPER_ALLUXIO_CLUSTER_NAME", Scenario.CLUSTER, "REAPER_CHECK_INTERVAL", "1s"), "--once");
 
                 assertThat(run.exitCode()).as(run.output()).isZero();
                 AlluxioReleases.View members = AlluxioReleases.view(release, etcd.clientUrl(), Scenario.CLUSTER);
