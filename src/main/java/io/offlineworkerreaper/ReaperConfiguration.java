@@ -19,7 +19,7 @@ import io.offlineworkerreaper.decision.DecisionBeans;
 import io.offlineworkerreaper.decision.RunMode;
 import io.offlineworkerreaper.kubernetes.KubernetesBeans;
 import io.offlineworkerreaper.kubernetes.LeaseGuard;
-import io.offlineworkerreaper.notify.Announcements;
+import io.offlineworkerreaper.notify.AnnouncementMemory;
 import io.offlineworkerreaper.notify.NotifyBeans;
 import io.offlineworkerreaper.notify.RouteCall;
 import io.offlineworkerreaper.observe.ConnectivityCheck;
@@ -78,7 +78,7 @@ public final class ReaperConfiguration implements CamelConfiguration {
         settings.slack().webhookUrl().ifPresent(slack::setWebhookUrl);
         settings.slack().token().ifPresent(slack::setToken);
         RunMode runMode = new RunMode(settings.dryRun());
-        Announcements announcements = new Announcements(settings.notifications().repeatAfter(), clock);
+        AnnouncementMemory announcements = new AnnouncementMemory(settings.notifications().repeatAfter(), clock);
         ReaperMetrics metrics = new ReaperMetrics(meters(registry), clock);
         CycleTracker cycles = new CycleTracker(metrics);
         context.getManagementStrategy().addEventNotifier(cycles);

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletionException;
 
 import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.offlineworkerreaper.alluxio.RegistryKeys;
+import io.offlineworkerreaper.alluxio.KeyDeleter;
 import io.offlineworkerreaper.cycle.ControlSettings;
 import io.offlineworkerreaper.kubernetes.KubernetesAccess;
 import org.slf4j.Logger;
@@ -35,7 +35,7 @@ final class Startup {
     }
 
     /** The etcd client connects and answers one cheap question, so that the first deletion finds it ready. */
-    static void warmUpEtcd(RegistryKeys keys, String prefix) {
+    static void warmUpEtcd(KeyDeleter keys, String prefix) {
         daemon(() -> keys.warmUp(prefix), "etcd-warm-up");
     }
 

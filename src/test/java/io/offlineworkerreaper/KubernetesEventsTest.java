@@ -100,7 +100,7 @@ class KubernetesEventsTest extends ReaperWorld {
         startReaper(Map.of("reaper.dry-run", "true"));
         await().atMost(Duration.ofSeconds(20)).until(() -> !eventsOn("Pod", DEAD_POD).isEmpty());
         assertThat(eventsOn("Pod", DEAD_POD)).singleElement()
-                .satisfies(e -> assertThat(e.getReason()).isEqualTo(KubernetesEvents.WOULD_REMOVE))
+                .satisfies(e -> assertThat(e.getReason()).isEqualTo(KubernetesEvents.WOULD_ACT))
                 .satisfies(e -> assertThat(e.getMessage()).startsWith("Dry-run: would delete"));
         assertThat(podExists(client, "default", DEAD_POD)).isTrue();
         reaper.close();

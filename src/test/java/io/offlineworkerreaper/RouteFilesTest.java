@@ -30,8 +30,8 @@ class RouteFilesTest {
     /** NN-name: the number gives the place in the flow, the name says what is in it. */
     private static final Pattern ORDERED = Pattern.compile("\\d+-([a-z0-9]+(?:-[a-z0-9]+)*)");
     /** Beans whose methods reach outside the process: the Kubernetes API, Slack, the audit file, Events, the fence. */
-    private static final Set<String> OUTSIDE = Set.of("nodeSource", "podReaper", "clusterActionExecutor", "outcomes",
-            "destinations", "control", "fence", "registryKeys");
+    private static final Set<String> OUTSIDE = Set.of("nodeSource", "podReaper", "clusterActionExecutor", "outcomeRecorder",
+            "destinations", "control", "fence", "keyDeleter");
     /** The steps that hand the exchange to an endpoint: another route, Kubernetes, etcd, Slack. */
     private static final Set<String> CALLS = Set.of("to", "toD", "enrich", "pollEnrich", "wireTap");
     /** Routes that Java calls (each destination's outbox posts through its route), not another route. */

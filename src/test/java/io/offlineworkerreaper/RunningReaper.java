@@ -6,7 +6,7 @@ import java.util.Map;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.offlineworkerreaper.cycle.CycleScheduler;
-import io.offlineworkerreaper.notify.Announcements;
+import io.offlineworkerreaper.notify.AnnouncementMemory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.awaitility.Awaitility;
@@ -55,7 +55,7 @@ final class RunningReaper implements AutoCloseable {
      * sub-exchanges also count as exchanges from check-nodes.)
      */
     void awaitCycles(int cycles) {
-        Announcements counter = context().getRegistry().lookupByNameAndType("announcements", Announcements.class);
+        AnnouncementMemory counter = context().getRegistry().lookupByNameAndType("announcementMemory", AnnouncementMemory.class);
         long target = counter.currentCycle() + cycles + 1;
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> counter.currentCycle() >= target);
     }
@@ -68,7 +68,7 @@ final class RunningReaper implements AutoCloseable {
 
     /** Cycles this instance has started so far. */
     long cyclesRun() {
-        return context().getRegistry().lookupByNameAndType("announcements", Announcements.class).currentCycle();
+        return context().getRegistry().lookupByNameAndType("announcementMemory", AnnouncementMemory.class).currentCycle();
     }
 
     /** Whether this instance's cycle route runs (standalone, or the leader). */

@@ -8,7 +8,7 @@ import java.util.function.Consumer;
  * What this package gives the routes and the other packages: the bounded etcd configuration (camel-etcd3's and
  * every client's), the guarded key deletion, the registry reads and matching, the findings.
  */
-public record AlluxioBeans(BoundedEtcdConfiguration etcd, RegistryKeys registryKeys, Registrations registrations,
+public record AlluxioBeans(BoundedEtcdConfiguration etcd, KeyDeleter registryKeys, Registrations registrations,
                            RegistryReader registryReader, RegistryFindings findings) {
 
     /** {@code mayWrite}: called right before each etcd transaction; throws when this replica may not write. */
@@ -16,7 +16,7 @@ public record AlluxioBeans(BoundedEtcdConfiguration etcd, RegistryKeys registryK
         // camel-etcd3 waits for etcd without any bound by default; this configuration bounds every call
         BoundedEtcdConfiguration etcd = new BoundedEtcdConfiguration(etcdSettings.timeout(), etcdSettings.security());
         etcd.setEndpoints(String.join(",", etcdSettings.endpoints().stream().map(Object::toString).toList()));
-        return new AlluxioBeans(etcd, new RegistryKeys(etcd::createClient, alluxio.serviceDiscoveryPrefix(),
+        return new AlluxioBeans(etcd, new KeyDeleter(etcd::createClient, alluxio.serviceDiscoveryPrefix(),
                 etcdSettings.timeout(), mayWrite), new Registrations(),
                 new RegistryReader(etcd::createClient, etcdSettings.timeout()),
                 new RegistryFindings(alluxio.workersNamespace(), alluxio.workersSelectorText(), alluxio.clusterName()));
@@ -24,7 +24,7 @@ public record AlluxioBeans(BoundedEtcdConfiguration etcd, RegistryKeys registryK
 
     /** The beans the routes name. */
     public Map<String, Object> named() {
-        return Map.of("registryKeys", registryKeys, "registrations", registrations, "registryReader", registryReader);
+        return Map.of("keyDeleter", registryKeys, "registrations", registrations, "registryReader", registryReader);
     }
 
     /** Closed at shutdown: the etcd clients. */

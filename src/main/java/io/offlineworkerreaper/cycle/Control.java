@@ -21,7 +21,7 @@ import io.offlineworkerreaper.decision.Pause;
 import io.offlineworkerreaper.decision.RemovalBudget;
 import io.offlineworkerreaper.decision.RunMode;
 import io.offlineworkerreaper.decision.SafetyGate;
-import io.offlineworkerreaper.notify.Announcements;
+import io.offlineworkerreaper.notify.AnnouncementMemory;
 import io.offlineworkerreaper.notify.Notice;
 import io.offlineworkerreaper.observe.ReaperMetrics;
 import org.slf4j.Logger;
@@ -58,7 +58,7 @@ public final class Control implements SafetyGate.BreakerMemory {
     private final ControlSettings settings;
     private final RunMode runMode;
     private final int maxPerHour;
-    private final Announcements announcements;
+    private final AnnouncementMemory announcements;
     private final ReaperMetrics metrics;
     private final Clock clock;
     private List<Instant> removals = new ArrayList<>();
@@ -73,7 +73,7 @@ public final class Control implements SafetyGate.BreakerMemory {
     private volatile ControlWatch watch;
 
     public Control(KubernetesClient client, ControlSettings settings, RunMode runMode, int maxPerHour,
-                   Announcements announcements, ReaperMetrics metrics, Clock clock) {
+                   AnnouncementMemory announcements, ReaperMetrics metrics, Clock clock) {
         this.client = client;
         this.settings = settings;
         this.runMode = runMode;

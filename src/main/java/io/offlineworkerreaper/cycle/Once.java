@@ -16,7 +16,7 @@ import io.offlineworkerreaper.observe.CycleTracker;
 /**
  * {@code --once}: one cycle, then exit, for a CronJob like the pod-reaper it replaces. Exit code 0 when there
  * was nothing to do or everything was done, 1 when a step failed, 4 when the safety breaker refused to act.
- * Notices are delivered to Slack (with their retries, up to a bound) before the process exits.
+ * NoticeWriter are delivered to Slack (with their retries, up to a bound) before the process exits.
  */
 public final class Once {
 

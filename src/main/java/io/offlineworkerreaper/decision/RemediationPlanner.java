@@ -48,7 +48,7 @@ public final class RemediationPlanner {
      * A removal whose worker came back between the cycle's read and the guarded delete: a refusal, the worker
      * heartbeating again (nothing of it was deleted, and its pod is kept).
      */
-    public Remediation cameBack(Remediation removal, io.offlineworkerreaper.alluxio.RegistryKeys.Deletion deletion) {
+    public Remediation cameBack(Remediation removal, io.offlineworkerreaper.alluxio.KeyDeleter.Deletion deletion) {
         return Remediation.refusal(removal.pod(), Remediation.Verdict.STILL_HEARTBEATING, removal.workers(),
                 "worker " + String.join(", ", deletion.cameBack()) + " came back (its heartbeat key exists again)"
                         + " between the cycle's read and the delete: its keys and its pod are kept"

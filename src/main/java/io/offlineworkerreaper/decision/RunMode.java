@@ -15,7 +15,8 @@ public final class RunMode {
     }
 
     /** True when nothing may be deleted or changed: dry-run, or paused. */
-    public boolean dryRun() {
+    /** True in dry-run and while paused: every destructive step says what it would do, and does nothing. */
+    public boolean dryRunOrPaused() {
         return dryRunSetting || pause.active();
     }
 

@@ -16,7 +16,7 @@ import io.offlineworkerreaper.text.Bounded;
 import org.apache.camel.Exchange;
 
 /**
- * Notices as Alertmanager alerts (API v2, {@code POST /api/v2/alerts}). Labels: alertname, severity, and node,
+ * NoticeWriter as Alertmanager alerts (API v2, {@code POST /api/v2/alerts}). Labels: alertname, severity, and node,
  * pod, worker where the notice names them (plus step or setting, so that two conditions never share an
  * alert); annotations: summary (the title) and description (the plain text).
  * <p>
@@ -24,7 +24,7 @@ import org.apache.camel.Exchange;
  * Prometheus' alerts do: each post carries every firing alert again with endsAt four times
  * {@code reaper.alertmanager.resend-every} ahead, and {@link Destinations} re-posts them that often while any
  * fires, so that they resolve by themselves if the reaper goes away. A condition ends with the RECOVERED notice about it, or, for those kept by
- * {@link Announcements}, once it was not seen for a whole cycle: its alert is then posted with endsAt now, which
+ * {@link AnnouncementMemory}, once it was not seen for a whole cycle: its alert is then posted with endsAt now, which
  * resolves it. An event (a removal, a dry-run's "would", a recovery) is posted once and resolves after
  * {@link #EVENT_FOR}.
  */
@@ -52,7 +52,7 @@ public final class AlertmanagerAlerts {
         }
     }
 
-    /** {@code kept}: its condition is one {@link Announcements} keeps (then it ends once forgotten there too). */
+    /** {@code kept}: its condition is one {@link AnnouncementMemory} keeps (then it ends once forgotten there too). */
     private record Alert(Map<String, String> labels, Map<String, String> annotations, Instant startsAt,
                          boolean kept) {
         Map<String, Object> until(Instant endsAt) {
@@ -66,12 +66,12 @@ public final class AlertmanagerAlerts {
     }
 
     private final HttpTarget target;
-    private final Announcements announcements;
+    private final AnnouncementMemory announcements;
     private final Clock clock;
     private final Duration resendEvery;
     private final Map<String, Alert> firing = new LinkedHashMap<>();
 
-    public AlertmanagerAlerts(HttpTarget target, Announcements announcements, Clock clock, Duration resendEvery) {
+    public AlertmanagerAlerts(HttpTarget target, AnnouncementMemory announcements, Clock clock, Duration resendEvery) {
         this.target = target;
         this.resendEvery = resendEvery;
         this.announcements = announcements;
@@ -109,7 +109,7 @@ public final class AlertmanagerAlerts {
                 Alert ended = firing.remove(condition);
                 // after a restart nothing is remembered: the labels the firing alert had (they name the condition)
                 alerts.add((ended != null ? ended : asFiring(alert)).until(now));
-            } else if (condition != null && notice.kind() != Notice.Kind.WOULD_REMOVE) {
+            } else if (condition != null && notice.kind() != Notice.Kind.WOULD_ACT) {
                 firing.putIfAbsent(condition, new Alert(alert.labels(), alert.annotations(), alert.startsAt(),
                         announcements.lasting(condition).isPresent()));
             } else {
@@ -170,13 +170,13 @@ public final class AlertmanagerAlerts {
 
     static String alertname(Notice notice) {
         String condition = notice.condition() == null ? "" : notice.condition();
-        if (condition.equals(Notices.BREAKER)) {
+        if (condition.equals(NoticeWriter.BREAKER)) {
             return "OfflineWorkerReaperBreakerOpen";
         }
-        if (condition.startsWith(Notices.FINDING)) {
+        if (condition.startsWith(NoticeWriter.FINDING)) {
             return "OfflineWorkerReaperRegistryFinding";
         }
-        if (condition.startsWith(Notices.FLAPPING)) {
+        if (condition.startsWith(NoticeWriter.FLAPPING)) {
             return "OfflineWorkerReaperNodeFlapping";
         }
         if (condition.startsWith("unfenced:")) {
@@ -184,7 +184,7 @@ public final class AlertmanagerAlerts {
         }
         return switch (notice.kind()) {
             case REMEDIATED -> "OfflineWorkerReaperRemoved";
-            case WOULD_REMOVE -> "OfflineWorkerReaperWouldRemove";
+            case WOULD_ACT -> "OfflineWorkerReaperWouldAct";
             case REFUSED -> "OfflineWorkerReaperRefused";
             case FAILED -> "OfflineWorkerReaperStepFailed";
             case WARNING -> "OfflineWorkerReaperWarning";

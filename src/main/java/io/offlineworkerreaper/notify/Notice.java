@@ -15,13 +15,13 @@ import io.offlineworkerreaper.text.Untrusted;
  * @param title    one line
  * @param sections one list of fields per subject (a worker, the cluster)
  * @param notes    sentences that follow the fields
- * @param condition what a lasting condition is called ({@link Announcements}: a refusal, a failure, the breaker),
+ * @param condition what a lasting condition is called ({@link AnnouncementMemory}: a refusal, a failure, the breaker),
  *                  so that an alert raised for it can be resolved when it ends; for a RECOVERED notice, the
  *                  condition it ends; null for an event (a removal)
  */
 public record Notice(Kind kind, String title, List<List<Field>> sections, List<String> notes, String condition) {
 
-    public enum Kind { REMEDIATED, WOULD_REMOVE, REFUSED, FAILED, RECOVERED, WARNING }
+    public enum Kind { REMEDIATED, WOULD_ACT, REFUSED, FAILED, RECOVERED, WARNING }
 
     /**
      * One labelled value; for a list (nodes, keys), also its items, so that a destination with a size limit can
@@ -80,9 +80,9 @@ public record Notice(Kind kind, String title, List<List<Field>> sections, List<S
     public String severity() {
         return switch (kind) {
             case FAILED -> "critical";
-            case REFUSED -> Notices.BREAKER.equals(condition) ? "critical" : "warning";
+            case REFUSED -> NoticeWriter.BREAKER.equals(condition) ? "critical" : "warning";
             case WARNING -> "warning";
-            case REMEDIATED, WOULD_REMOVE, RECOVERED -> "info";
+            case REMEDIATED, WOULD_ACT, RECOVERED -> "info";
         };
     }
 

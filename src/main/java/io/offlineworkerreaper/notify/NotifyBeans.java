@@ -12,12 +12,12 @@ import org.apache.camel.CamelContext;
  * The notices and where they go: Slack, Alertmanager and the webhook, those configured, each fed through an outbox
  * of its own that posts through its post-to-... route.
  */
-public record NotifyBeans(Announcements announcements, Notices notices, SlackMessages slackMessages,
+public record NotifyBeans(AnnouncementMemory announcements, NoticeWriter notices, SlackMessages slackMessages,
                           AlertmanagerAlerts alertmanagerAlerts, WebhookMessages webhookMessages,
                           Destinations destinations) {
 
     public static NotifyBeans create(CamelContext context, NotifySettings notify, boolean slack,
-                                     Announcements announcements, SecretMasker masker, RunMode runMode,
+                                     AnnouncementMemory announcements, SecretMasker masker, RunMode runMode,
                                      DeliveryMetrics metrics, Clock clock) {
         Destinations destinations = new Destinations();
         if (slack) {
@@ -33,14 +33,14 @@ public record NotifyBeans(Announcements announcements, Notices notices, SlackMes
         notify.webhook().ifPresent(target -> destinations.add(Outbox.ofNotices("webhook",
                 new PostThrough<>(context, "direct:post-to-webhook"), notify.queueSize(), notify.retryFor(), masker,
                 metrics)));
-        return new NotifyBeans(announcements, new Notices(announcements, masker, runMode),
-                new SlackMessages(runMode::dryRun), alerts, new WebhookMessages(notify.webhook().orElse(null)),
+        return new NotifyBeans(announcements, new NoticeWriter(announcements, masker, runMode),
+                new SlackMessages(runMode::dryRunOrPaused), alerts, new WebhookMessages(notify.webhook().orElse(null)),
                 destinations);
     }
 
     /** The beans the routes name. */
     public Map<String, Object> named() {
-        return Map.of("announcements", announcements, "notices", notices, "slackMessages", slackMessages,
+        return Map.of("announcementMemory", announcements, "noticeWriter", notices, "slackMessages", slackMessages,
                 "alertmanagerAlerts", alertmanagerAlerts, "webhookMessages", webhookMessages,
                 "destinations", destinations);
     }

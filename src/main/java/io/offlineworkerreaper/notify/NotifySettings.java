@@ -35,7 +35,7 @@ public record NotifySettings(Duration repeatAfter, int queueSize, Duration retry
         Optional<HttpTarget> alertmanager = in.optionalUrl(ALERTMANAGER_URL, false)
                 .map(url -> HttpTarget.of(url.replaceAll("/+$", "") + "/api/v2/alerts", false));
         Optional<HttpTarget> webhook = in.optionalUrl(WEBHOOK_URL, true).map(url -> HttpTarget.of(url, true));
-        return new NotifySettings(in.duration(Announcements.REPEAT_AFTER, Duration.ZERO),
+        return new NotifySettings(in.duration(AnnouncementMemory.REPEAT_AFTER, Duration.ZERO),
                 in.integer(QUEUE_SIZE, 1, 100_000), in.duration(RETRY_FOR, Duration.ZERO), alertmanager,
                 in.duration(RESEND_EVERY, Duration.ofMillis(100)), webhook);
     }
@@ -50,7 +50,7 @@ public record NotifySettings(Duration repeatAfter, int queueSize, Duration retry
 
     public Map<String, String> describe() {
         Map<String, String> shown = new LinkedHashMap<>();
-        shown.put(Announcements.REPEAT_AFTER, Durations.humanize(repeatAfter));
+        shown.put(AnnouncementMemory.REPEAT_AFTER, Durations.humanize(repeatAfter));
         shown.put(QUEUE_SIZE, String.valueOf(queueSize));
         shown.put(RETRY_FOR, Durations.humanize(retryFor));
         shown.put(ALERTMANAGER_URL, alertmanager.map(HttpTarget::shown).orElse("(not set)"));

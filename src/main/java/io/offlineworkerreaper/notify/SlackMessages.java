@@ -111,7 +111,7 @@ public final class SlackMessages {
     static String emoji(Notice.Kind kind) {
         return switch (kind) {
             case REMEDIATED -> ":white_check_mark:";
-            case WOULD_REMOVE -> ":mag:";
+            case WOULD_ACT -> ":mag:";
             case REFUSED -> ":no_entry:";
             case FAILED -> ":x:";
             case RECOVERED -> ":large_green_circle:";

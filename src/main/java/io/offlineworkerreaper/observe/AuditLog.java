@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.offlineworkerreaper.decision.Remediation;
 import io.offlineworkerreaper.decision.SafetyGate;
 import io.offlineworkerreaper.kubernetes.PodReaper;
-import io.offlineworkerreaper.notify.Announcements;
+import io.offlineworkerreaper.notify.AnnouncementMemory;
 import io.offlineworkerreaper.decision.Action;
 import io.offlineworkerreaper.settings.SecretMasker;
 import org.apache.camel.Exchange;
@@ -22,7 +22,7 @@ import org.apache.camel.Exchange;
  * The JSON audit log ({@code reaper.audit.file}): one line per action, for a log shipper. Fields:
  * timestamp, action (removed, would-remove, refused, refusal-ended, failed, failure-ended, breaker-open,
  * breaker-closed, the opt-in actions), node, namespace, pod, worker_id, keys, result, dry_run; an -ended line also
- * has since and cycles. Lasting conditions are written when they start, change and end ({@link Outcomes}); the file
+ * has since and cycles. Lasting conditions are written when they start, change and end ({@link OutcomeRecorder}); the file
  * rotates by size ({@code reaper.audit.max-size}, {@code reaper.audit.max-files}). Off when no file is configured.
  */
 public final class AuditLog implements AutoCloseable {
@@ -36,11 +36,11 @@ public final class AuditLog implements AutoCloseable {
     private final AuditSettings settings;
     private final BooleanSupplier dryRun;
     private final SecretMasker masker;
-    private final Announcements announcements;
+    private final AnnouncementMemory announcements;
     private final Clock clock;
     private RollingFile out;
 
-    public AuditLog(AuditSettings settings, BooleanSupplier dryRun, SecretMasker masker, Announcements announcements,
+    public AuditLog(AuditSettings settings, BooleanSupplier dryRun, SecretMasker masker, AnnouncementMemory announcements,
                     Clock clock) {
         this.settings = settings;
         this.dryRun = dryRun;

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 import io.offlineworkerreaper.text.Errors;
 
-import io.offlineworkerreaper.notify.Notices;
+import io.offlineworkerreaper.notify.NoticeWriter;
 import io.offlineworkerreaper.settings.SecretMasker;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;

@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.offlineworkerreaper.observe.Outcomes;
+import io.offlineworkerreaper.observe.OutcomeRecorder;
 import io.offlineworkerreaper.observe.ReaperMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
@@ -14,7 +14,7 @@ import org.apache.camel.support.EventNotifierSupport;
 
 /**
  * Knows when a cycle starts and ends, and how it went: it watches the exchanges of the check-nodes timer
- * (never the split's copies) and is told of failures and breaker refusals by {@link Outcomes}. It feeds the
+ * (never the split's copies) and is told of failures and breaker refusals by {@link OutcomeRecorder}. It feeds the
  * cycle metrics and lets {@code --once} wait for the end of the first cycle.
  */
 public final class CycleTracker extends EventNotifierSupport {
@@ -76,12 +76,12 @@ public final class CycleTracker extends EventNotifierSupport {
         breakerHeld = false;
     }
 
-    /** A step of this cycle failed (called by {@link Outcomes}). */
+    /** A step of this cycle failed (called by {@link OutcomeRecorder}). */
     public synchronized void failed() {
         failures++;
     }
 
-    /** The breaker held remediation in this cycle (called by {@link Outcomes}). */
+    /** The breaker held remediation in this cycle (called by {@link OutcomeRecorder}). */
     public synchronized void breakerHeld() {
         breakerHeld = true;
     }

@@ -27,14 +27,14 @@ import org.slf4j.LoggerFactory;
  * Records a Kubernetes Event (type Warning, source offline-worker-reaper) on the Node and on the Pod for every
  * remediation and every refusal, so that {@code kubectl describe} and event exporters show what happened. The
  * same event on the same object is counted up with a patch, as kubelet does, instead of piling up new ones; a
- * refusal that lasts is recorded when it starts and counted up once when it ends ({@link Outcomes}), so a long one
+ * refusal that lasts is recorded when it starts and counted up once when it ends ({@link OutcomeRecorder}), so a long one
  * costs the API server two requests, not one per cycle.
  * Recording is best effort: a failure is logged and counted, and never stops a remediation.
  */
 public final class KubernetesEvents {
 
     public static final String REMOVED = "OfflineWorkerRemoved";
-    public static final String WOULD_REMOVE = "OfflineWorkerWouldBeRemoved";
+    public static final String WOULD_ACT = "OfflineWorkerWouldBeRemoved";
     public static final String REFUSED = "RemediationRefused";
     public static final String COMPONENT = "offline-worker-reaper";
     static final String UNFENCED = "NodeActionRefused";
@@ -73,7 +73,7 @@ public final class KubernetesEvents {
                         + ") and force-delete pod " + r.pod().qualifiedName() + " on NotReady node " + r.pod().node().name()
                 : "Removed offline Alluxio worker " + r.workerIdText() + ": deleted etcd keys " + r.keys()
                         + ", pod " + r.pod().qualifiedName() + " " + podOutcome + " on NotReady node " + r.pod().node().name();
-        String reason = dryRun ? WOULD_REMOVE : REMOVED;
+        String reason = dryRun ? WOULD_ACT : REMOVED;
         record(podRef(r.pod()), reason, message);
         record(nodeRef(r.pod().node().name()), reason, message);
     }

@@ -14,7 +14,7 @@ import io.offlineworkerreaper.settings.SecretMasker;
  * What the reaper tells about itself: metrics, the audit log, Kubernetes Events, what each outcome records, the
  * status page, the registry's findings, and the readiness check.
  */
-public record ObserveBeans(ReaperMetrics metrics, CycleTracker cycles, AuditLog audit, Outcomes outcomes,
+public record ObserveBeans(ReaperMetrics metrics, CycleTracker cycles, AuditLog audit, OutcomeRecorder outcomes,
                            StatusPage status, RegistryAudit registryAudit, ConnectivityCheck connectivity) {
 
     /**
@@ -27,8 +27,8 @@ public record ObserveBeans(ReaperMetrics metrics, CycleTracker cycles, AuditLog 
                                       java.time.Duration auditInterval, DecisionBeans decisions, NotifyBeans notify,
                                       Runnable countAgainstBudget, ConnectivityCheck.Probe kubernetes,
                                       ConnectivityCheck.Probe etcd, SecretMasker masker, Clock clock) {
-        AuditLog audit = new AuditLog(auditSettings, decisions.runMode()::dryRun, masker, notify.announcements(), clock);
-        Outcomes outcomes = new Outcomes(audit, metrics, new KubernetesEvents(client, events, instance, clock, metrics),
+        AuditLog audit = new AuditLog(auditSettings, decisions.runMode()::dryRunOrPaused, masker, notify.announcements(), clock);
+        OutcomeRecorder outcomes = new OutcomeRecorder(audit, metrics, new KubernetesEvents(client, events, instance, clock, metrics),
                 cycles, decisions.runMode(), countAgainstBudget, notify.announcements()::currentCycle, clock);
         return new ObserveBeans(metrics, cycles, audit, outcomes, new StatusPage(decisions.nodeReadiness(),
                 decisions.runMode(), decisions.hourlyBudget(), outcomes, clock),
@@ -41,7 +41,7 @@ public record ObserveBeans(ReaperMetrics metrics, CycleTracker cycles, AuditLog 
         Map<String, Object> named = new LinkedHashMap<>();
         named.put("metrics", metrics);
         named.put("cycles", cycles);
-        named.put("outcomes", outcomes);
+        named.put("outcomeRecorder", outcomes);
         named.put("status", status);
         named.put("registryAudit", registryAudit);
         named.put("connectivity", connectivity);

@@ -211,6 +211,6 @@ public final class ReaperMetrics implements DeliveryMetrics {
 
     private Counter notices(String destination, String result) {
         return Counter.builder("reaper.notices").tag("destination", destination).tag("result", result)
-                .description("Notices by destination and result").register(registry);
+                .description("NoticeWriter by destination and result").register(registry);
     }
 }

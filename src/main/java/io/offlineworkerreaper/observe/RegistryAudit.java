@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 
 import io.offlineworkerreaper.alluxio.Finding;
 import io.offlineworkerreaper.notify.Notice;
-import io.offlineworkerreaper.notify.Notices;
+import io.offlineworkerreaper.notify.NoticeWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,12 +30,12 @@ public final class RegistryAudit {
 
     private final Duration interval;
     private final Clock clock;
-    private final Notices notices;
+    private final NoticeWriter notices;
     private final ReaperMetrics metrics;
     private final Map<String, Finding> announced = new LinkedHashMap<>();
     private Instant lastReview;
 
-    public RegistryAudit(Duration interval, Clock clock, Notices notices, ReaperMetrics metrics) {
+    public RegistryAudit(Duration interval, Clock clock, NoticeWriter notices, ReaperMetrics metrics) {
         this.interval = interval;
         this.clock = clock;
         this.notices = notices;

@@ -32,7 +32,7 @@ public final class StatusPage {
     private final NodeReadiness readiness;
     private final RunMode runMode;
     private final HourlyBudget budget;
-    private final Outcomes outcomes;
+    private final OutcomeRecorder outcomes;
     private final Clock clock;
     private volatile List<Node> considered = List.of();
     private volatile List<NotReadyNode> notReady = List.of();
@@ -40,7 +40,7 @@ public final class StatusPage {
     private volatile SafetyGate.Admission admission;
     private volatile Instant cycleAt;
 
-    public StatusPage(NodeReadiness readiness, RunMode runMode, HourlyBudget budget, Outcomes outcomes, Clock clock) {
+    public StatusPage(NodeReadiness readiness, RunMode runMode, HourlyBudget budget, OutcomeRecorder outcomes, Clock clock) {
         this.readiness = readiness;
         this.runMode = runMode;
         this.budget = budget;
@@ -76,7 +76,7 @@ public final class StatusPage {
         ObjectNode root = JSON.createObjectNode();
         root.put("time", now.toString());
         root.put("lastCycle", cycleAt == null ? null : cycleAt.toString());
-        root.put("dryRun", runMode.dryRun());
+        root.put("dryRun", runMode.dryRunOrPaused());
         Pause pause = runMode.pause();
         ObjectNode paused = root.putObject("pause").put("paused", pause.active());
         if (pause.active()) {

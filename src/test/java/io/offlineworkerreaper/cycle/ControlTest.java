@@ -14,7 +14,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.offlineworkerreaper.decision.Pause;
 import io.offlineworkerreaper.decision.RunMode;
-import io.offlineworkerreaper.notify.Announcements;
+import io.offlineworkerreaper.notify.AnnouncementMemory;
 import io.offlineworkerreaper.observe.ReaperMetrics;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +36,7 @@ class ControlTest {
 
     @BeforeEach
     void setUp() {
-        control = new Control(client, new ControlSettings(NS, NAME), new RunMode(false), 10, new Announcements(),
+        control = new Control(client, new ControlSettings(NS, NAME), new RunMode(false), 10, new AnnouncementMemory(),
                 new ReaperMetrics(new SimpleMeterRegistry(), Clock.systemUTC()), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
@@ -119,7 +119,7 @@ class ControlTest {
 
         // and a new process reads it back
         Control next = new Control(client, new ControlSettings(NS, NAME), new RunMode(false), 10,
-                new Announcements(), new ReaperMetrics(new SimpleMeterRegistry(), Clock.systemUTC()),
+                new AnnouncementMemory(), new ReaperMetrics(new SimpleMeterRegistry(), Clock.systemUTC()),
                 Clock.fixed(NOW, ZoneOffset.UTC));
         assertThat(next.closedAt()).contains(NOW);
         assertThat(next.openSince()).isEmpty();

@@ -55,9 +55,9 @@ class OperatorControlsTest {
     @Test
     void should_say_would_while_paused_or_in_dry_run() {
         RunMode mode = new RunMode(false);
-        assertThat(mode.dryRun()).isFalse();
+        assertThat(mode.dryRunOrPaused()).isFalse();
         mode.pause(Pause.from(Map.of(Pause.PAUSED, "upgrade"), List.of(), NOW));
-        assertThat(mode.dryRun()).isTrue();
+        assertThat(mode.dryRunOrPaused()).isTrue();
         assertThat(mode.label()).isEqualTo("PAUSED");
         assertThat(new RunMode(true).label()).isEqualTo("DRY-RUN");
     }

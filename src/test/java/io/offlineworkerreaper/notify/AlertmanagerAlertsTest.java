@@ -15,7 +15,7 @@ class AlertmanagerAlertsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
-    private final Announcements announcements = new Announcements(Duration.ZERO, clock);
+    private final AnnouncementMemory announcements = new AnnouncementMemory(Duration.ZERO, clock);
     private final AlertmanagerAlerts alerts = new AlertmanagerAlerts(HttpTarget.of("http://am:9093/api/v2/alerts",
             false), announcements, clock, Duration.ofMinutes(1));
 
@@ -67,9 +67,9 @@ class AlertmanagerAlertsTest {
     @Test
     void should_resolve_the_breaker_with_its_recovery_even_after_a_restart() throws Exception {
         Notice open = Notice.of(Notice.Kind.REFUSED, "Safety breaker open: remediating nothing",
-                List.of(new Notice.Field("Nodes not Ready", "3 of 4")), "check the network").about(Notices.BREAKER);
+                List.of(new Notice.Field("Nodes not Ready", "3 of 4")), "check the network").about(NoticeWriter.BREAKER);
         Notice cleared = Notice.of(Notice.Kind.RECOVERED, "Safety breaker cleared",
-                List.of(new Notice.Field("Nodes not Ready", "0 of 4"))).about(Notices.BREAKER);
+                List.of(new Notice.Field("Nodes not Ready", "0 of 4"))).about(NoticeWriter.BREAKER);
 
         // the open breaker fires as critical; its recovery resolves the same labels
         JsonNode fired = post(open);
@@ -82,7 +82,7 @@ class AlertmanagerAlertsTest {
         assertThat(resolved.get(0).get("endsAt").asText()).isEqualTo("2026-12-01T10:00:30Z");
 
         // a new process that never saw it open still resolves the alert the old one raised
-        AlertmanagerAlerts restarted = new AlertmanagerAlerts(null, new Announcements(), clock, Duration.ofMinutes(1));
+        AlertmanagerAlerts restarted = new AlertmanagerAlerts(null, new AnnouncementMemory(), clock, Duration.ofMinutes(1));
         JsonNode afterRestart = JSON.readTree(restarted.json(cleared));
         assertThat(afterRestart.get(0).get("labels")).isEqualTo(fired.get(0).get("labels"));
     }

@@ -14,7 +14,7 @@ class RepeatAfterTest {
     @Test
     void should_announce_a_returning_condition_again_only_after_repeat_after() {
         MutableClock clock = new MutableClock(Instant.parse("2026-12-01T12:00:00Z"));
-        Announcements announcements = new Announcements(Duration.ofHours(1), clock);
+        AnnouncementMemory announcements = new AnnouncementMemory(Duration.ofHours(1), clock);
         int announced = 0;
         // a node flapping every cycle for 20 cycles: the refusal comes and goes
         for (int cycle = 0; cycle < 20; cycle++) {

@@ -28,7 +28,7 @@ class SlackMessagesTest {
     private static final Remediation REMOVE = new Remediation(POD, Remediation.Verdict.REMOVE,
             List.of(Remediations.aDeadWorker("worker-3", "10.244.4.5")), "offline");
 
-    private final Notices notices = new Notices(new Announcements(), new SecretMasker(List.of()));
+    private final NoticeWriter notices = new NoticeWriter(new AnnouncementMemory(), new SecretMasker(List.of()));
 
     private static JsonNode render(Notice notice, boolean dryRun) throws Exception {
         return new ObjectMapper().readTree(new Gson().toJson(new SlackMessages(() -> dryRun).message(notice)));

@@ -15,7 +15,7 @@ import io.offlineworkerreaper.kubernetes.NotReadyNode;
 import io.offlineworkerreaper.decision.Remediation;
 import io.offlineworkerreaper.kubernetes.PodReaper;
 import io.offlineworkerreaper.kubernetes.WorkerPod;
-import io.offlineworkerreaper.notify.Announcements;
+import io.offlineworkerreaper.notify.AnnouncementMemory;
 import io.offlineworkerreaper.decision.Action;
 import io.offlineworkerreaper.settings.SecretMasker;
 import org.apache.camel.CamelContext;
@@ -42,7 +42,7 @@ class AuditLogTest {
     @TempDir
     Path dir;
 
-    private final Announcements announcements = new Announcements();
+    private final AnnouncementMemory announcements = new AnnouncementMemory();
 
     private AuditLog audit(Path file, boolean dryRun) {
         return new AuditLog(new AuditSettings(Optional.ofNullable(file), 1024 * 1024, 2), () -> dryRun,

@@ -12,9 +12,9 @@ import io.offlineworkerreaper.alluxio.RegistryFindings;
 import io.offlineworkerreaper.alluxio.WorkerMatching;
 import io.offlineworkerreaper.demo.AlluxioRegistry;
 import io.offlineworkerreaper.kubernetes.PodIdentity;
-import io.offlineworkerreaper.notify.Announcements;
+import io.offlineworkerreaper.notify.AnnouncementMemory;
 import io.offlineworkerreaper.notify.Notice;
-import io.offlineworkerreaper.notify.Notices;
+import io.offlineworkerreaper.notify.NoticeWriter;
 import io.offlineworkerreaper.settings.SecretMasker;
 import io.offlineworkerreaper.testing.MutableClock;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,7 @@ class RegistryAuditTest {
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
     private final RegistryAudit audit = new RegistryAudit(Duration.ofMinutes(1), clock,
-            new Notices(new Announcements(), new SecretMasker(List.of())), new ReaperMetrics(meters, clock));
+            new NoticeWriter(new AnnouncementMemory(), new SecretMasker(List.of())), new ReaperMetrics(meters, clock));
 
     private static String at(String id, String host) {
         return AlluxioRegistry.workerValue(id, host);

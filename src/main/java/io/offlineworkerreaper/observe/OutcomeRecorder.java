@@ -3,7 +3,7 @@ package io.offlineworkerreaper.observe;
 import io.offlineworkerreaper.decision.Remediation;
 import io.offlineworkerreaper.decision.SafetyGate;
 import io.offlineworkerreaper.kubernetes.PodReaper;
-import io.offlineworkerreaper.notify.Notices;
+import io.offlineworkerreaper.notify.NoticeWriter;
 import io.offlineworkerreaper.decision.Action;
 import java.time.Clock;
 import java.time.Instant;
@@ -22,9 +22,9 @@ import org.apache.camel.Exchange;
  * refusal, a failure or an unproven node that repeats cycle after cycle is audited and recorded as an Event when it
  * starts, when it changes and when it ends (with the number of cycles it lasted), not every cycle: over months the
  * audit file and the API requests stay bounded. The metrics still count every cycle's.
- * (The human-readable notice for the log and Slack is {@link Notices}' job.)
+ * (The human-readable notice for the log and Slack is {@link NoticeWriter}' job.)
  */
-public final class Outcomes {
+public final class OutcomeRecorder {
 
     private final AuditLog audit;
     private final ReaperMetrics metrics;
@@ -49,7 +49,7 @@ public final class Outcomes {
      * @param cycleNumber        the number of the current cycle (a lasting condition ends when a whole cycle
      *                           passed without it)
      */
-    public Outcomes(AuditLog audit, ReaperMetrics metrics, KubernetesEvents events, CycleTracker cycle,
+    public OutcomeRecorder(AuditLog audit, ReaperMetrics metrics, KubernetesEvents events, CycleTracker cycle,
                     RunMode runMode, Runnable countAgainstBudget, LongSupplier cycleNumber, Clock clock) {
         this.audit = audit;
         this.metrics = metrics;
@@ -93,7 +93,7 @@ public final class Outcomes {
 
     /** A worker removed (in dry-run: that would be). */
     public void removed(Remediation r, PodReaper.Outcome podOutcome) {
-        boolean dryRun = runMode.dryRun();
+        boolean dryRun = runMode.dryRunOrPaused();
         audit.removed(r, podOutcome);
         metrics.removed(dryRun);
         events.removed(r, podOutcome, dryRun);
@@ -106,7 +106,7 @@ public final class Outcomes {
 
     /** An opt-in action carried out (in dry-run: that would be); {@code outcome} is null in dry-run. */
     public void acted(Action a, String outcome) {
-        boolean dryRun = runMode.dryRun();
+        boolean dryRun = runMode.dryRunOrPaused();
         audit.acted(a, outcome);
         metrics.acted(a.kind(), dryRun);
         events.acted(a, outcome, dryRun);

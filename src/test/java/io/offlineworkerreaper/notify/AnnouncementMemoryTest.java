@@ -5,9 +5,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Once per condition, not once per cycle; a condition gone for a whole cycle is announced again when it returns. */
-class AnnouncementsTest {
+class AnnouncementMemoryTest {
 
-    private final Announcements announcements = new Announcements();
+    private final AnnouncementMemory announcements = new AnnouncementMemory();
 
     @Test
     void should_announce_a_condition_once_while_it_lasts_cycle_after_cycle() {
@@ -51,7 +51,7 @@ class AnnouncementsTest {
     void should_forget_conditions_gone_for_longer_than_repeat_after() {
         io.offlineworkerreaper.testing.MutableClock clock = new io.offlineworkerreaper.testing.MutableClock(
                 java.time.Instant.parse("2026-12-04T10:00:00Z"));
-        Announcements memory = new Announcements(java.time.Duration.ofHours(1), clock);
+        AnnouncementMemory memory = new AnnouncementMemory(java.time.Duration.ofHours(1), clock);
         // a month of refusals of pods that come and go, one new pod a minute, one lasting refusal
         for (int minute = 0; minute < 30 * 24 * 60; minute += 7) {
             memory.newCycle();

@@ -19,7 +19,7 @@ import io.offlineworkerreaper.kubernetes.NotReadyNode;
 import io.offlineworkerreaper.decision.Remediation;
 import io.offlineworkerreaper.decision.RunMode;
 import io.offlineworkerreaper.kubernetes.WorkerPod;
-import io.offlineworkerreaper.notify.Announcements;
+import io.offlineworkerreaper.notify.AnnouncementMemory;
 import io.offlineworkerreaper.settings.SecretMasker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A refusal that lasts is audited and recorded as an Event when it starts, changes and ends, not every cycle. */
 @EnableKubernetesMockClient(crud = true)
-class OutcomesTest {
+class OutcomeRecorderTest {
 
     private static final Instant NOW = Instant.parse("2026-12-04T10:00:00Z");
     private static final WorkerPod POD = aWorkerPod("alluxio-worker-2q7z7", "uid-1", "10.244.3.7",
@@ -41,15 +41,15 @@ class OutcomesTest {
     @TempDir
     Path dir;
 
-    private final Announcements announcements = new Announcements();
+    private final AnnouncementMemory announcements = new AnnouncementMemory();
 
-    private Outcomes outcomes(Path file) {
+    private OutcomeRecorder outcomes(Path file) {
         ReaperMetrics metrics = new ReaperMetrics(new SimpleMeterRegistry(), Clock.systemUTC());
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         AuditLog audit = new AuditLog(new AuditSettings(Optional.of(file), 1024 * 1024, 2), () -> false,
                 new SecretMasker(List.of()), announcements, clock);
         KubernetesEvents events = new KubernetesEvents(client, true, "test", clock, metrics);
-        return new Outcomes(audit, metrics, events, new CycleTracker(metrics), new RunMode(false), () -> { },
+        return new OutcomeRecorder(audit, metrics, events, new CycleTracker(metrics), new RunMode(false), () -> { },
                 announcements::currentCycle, clock);
     }
 
@@ -70,7 +70,7 @@ class OutcomesTest {
     @Test
     void should_audit_a_repeated_refusal_when_it_starts_changes_and_ends_with_its_count() throws Exception {
         Path file = dir.resolve("audit.jsonl");
-        Outcomes outcomes = outcomes(file);
+        OutcomeRecorder outcomes = outcomes(file);
 
         // given the same refusal in 500 cycles, then another refusal of the same pod in 3, then none
         for (int cycle = 0; cycle < 500; cycle++) {

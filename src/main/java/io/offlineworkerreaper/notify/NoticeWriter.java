@@ -23,26 +23,26 @@ import org.apache.camel.Exchange;
  * condition, not once per cycle). Every notice names the node, the pod and the worker so that an operator can
  * check it with kubectl and etcdctl.
  */
-public final class Notices {
+public final class NoticeWriter {
 
     private static final String FAILED = "failed:";
-    /** The conditions that are not kept by {@link Announcements}: they end with a RECOVERED notice about them. */
+    /** The conditions that are not kept by {@link AnnouncementMemory}: they end with a RECOVERED notice about them. */
     public static final String BREAKER = "breaker";
     public static final String FINDING = "finding:";
     public static final String FLAPPING = "flapping:";
     /** Subjects listed in one finding's notice; the log has them all. */
     private static final int MAX_DETAILS = 10;
 
-    private final Announcements announcements;
+    private final AnnouncementMemory announcements;
     private final SecretMasker masker;
     private final RunMode runMode;
 
-    public Notices(Announcements announcements, SecretMasker masker) {
+    public NoticeWriter(AnnouncementMemory announcements, SecretMasker masker) {
         this(announcements, masker, new RunMode(false));
     }
 
     /** {@code runMode} names the "would" of a notice: DRY-RUN, or PAUSED while an operator paused the reaper. */
-    public Notices(Announcements announcements, SecretMasker masker, RunMode runMode) {
+    public NoticeWriter(AnnouncementMemory announcements, SecretMasker masker, RunMode runMode) {
         this.announcements = announcements;
         this.masker = masker;
         this.runMode = runMode;
@@ -75,7 +75,7 @@ public final class Notices {
                         .about(FLAPPING + e.node())
                 : Notice.of(Notice.Kind.WARNING, "Node " + e.node() + " is flapping: " + e.transitions()
                         + " readiness changes in " + Durations.humanize(e.over()), List.of(new Notice.Field("Node",
-                        e.node())), "Its refusals are announced once per " + Announcements.REPEAT_AFTER
+                        e.node())), "Its refusals are announced once per " + AnnouncementMemory.REPEAT_AFTER
                         + "; a notice follows when it settles.").about(FLAPPING + e.node())).toList();
     }
 
@@ -94,7 +94,7 @@ public final class Notices {
         fields.add(new Notice.Field("Pod deletion", dryRun ? "would be force-deleted" : String.valueOf(podOutcome)));
         fields.add(new Notice.Field("Took", elapsedMillis + " ms"));
         return dryRun
-                ? Notice.of(Notice.Kind.WOULD_REMOVE, would() + "remove offline Alluxio worker " + r.workerIdText(), fields)
+                ? Notice.of(Notice.Kind.WOULD_ACT, would() + "remove offline Alluxio worker " + r.workerIdText(), fields)
                 : Notice.of(Notice.Kind.REMEDIATED, "Removed offline Alluxio worker " + r.workerIdText(), fields);
     }
 
@@ -109,7 +109,7 @@ public final class Notices {
         fields.add(new Notice.Field("Node", a.node()));
         fields.add(new Notice.Field("Why", a.detail()));
         fields.add(new Notice.Field("Result", dryRun ? "dry-run: nothing changed" : outcome));
-        Notice.Kind kind = dryRun ? Notice.Kind.WOULD_REMOVE : a.kind().isRevert() ? Notice.Kind.RECOVERED : Notice.Kind.REMEDIATED;
+        Notice.Kind kind = dryRun ? Notice.Kind.WOULD_ACT : a.kind().isRevert() ? Notice.Kind.RECOVERED : Notice.Kind.REMEDIATED;
         String title = (dryRun ? would() : "Done: ") + a.kind().intent() + ": " + a.target();
         return Notice.of(kind, title, fields);
     }
@@ -121,7 +121,7 @@ public final class Notices {
         if (notices.size() <= 1) {
             return notices.isEmpty() ? null : notices.get(0);
         }
-        boolean dryRun = notices.get(0).kind() == Notice.Kind.WOULD_REMOVE;
+        boolean dryRun = notices.get(0).kind() == Notice.Kind.WOULD_ACT;
         return Notice.merge(notices.get(0).kind(), (dryRun ? would() + "take " : "Took ") + notices.size()
                 + " actions on NotReady nodes", notices);
     }
@@ -133,12 +133,12 @@ public final class Notices {
     public Notice summary(List<?> bodies) {
         List<Notice> removals = bodies == null ? List.of() : bodies.stream()
                 .filter(Notice.class::isInstance).map(Notice.class::cast)
-                .filter(n -> n.kind() == Notice.Kind.REMEDIATED || n.kind() == Notice.Kind.WOULD_REMOVE)
+                .filter(n -> n.kind() == Notice.Kind.REMEDIATED || n.kind() == Notice.Kind.WOULD_ACT)
                 .toList();
         if (removals.size() <= 1) {
             return removals.isEmpty() ? null : removals.get(0);
         }
-        boolean dryRun = removals.get(0).kind() == Notice.Kind.WOULD_REMOVE;
+        boolean dryRun = removals.get(0).kind() == Notice.Kind.WOULD_ACT;
         return Notice.merge(removals.get(0).kind(), dryRun
                 ? would() + "remove " + removals.size() + " offline Alluxio workers"
                 : "Removed " + removals.size() + " offline Alluxio workers", removals);

@@ -26,9 +26,9 @@ import static io.offlineworkerreaper.alluxio.AlluxioKeys.bytes;
  * loses both keys in one transaction. camel-etcd3 has no transactions, hence jetcd here; the calls are bounded
  * by reaper.etcd.timeout like the component's.
  */
-public final class RegistryKeys implements AutoCloseable {
+public final class KeyDeleter implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RegistryKeys.class);
+    private static final Logger LOG = LoggerFactory.getLogger(KeyDeleter.class);
 
     /**
      * What the transactions did.
@@ -48,7 +48,7 @@ public final class RegistryKeys implements AutoCloseable {
     private final Consumer<String> mayWrite;
     private Client client;
 
-    public RegistryKeys(Supplier<Client> clients, String serviceDiscoveryPrefix, Duration timeout) {
+    public KeyDeleter(Supplier<Client> clients, String serviceDiscoveryPrefix, Duration timeout) {
         this(clients, serviceDiscoveryPrefix, timeout, action -> { });
     }
 
@@ -56,7 +56,7 @@ public final class RegistryKeys implements AutoCloseable {
      * @param mayWrite called right before each transaction with what it is about to do; throws when this replica
      *                 may not write any more (leader election: it no longer holds the Lease)
      */
-    public RegistryKeys(Supplier<Client> clients, String serviceDiscoveryPrefix, Duration timeout,
+    public KeyDeleter(Supplier<Client> clients, String serviceDiscoveryPrefix, Duration timeout,
                         Consumer<String> mayWrite) {
         this.clients = clients;
         this.serviceDiscoveryPrefix = serviceDiscoveryPrefix;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class NoticesTest {
+class NoticeWriterTest {
 
     private static final WorkerPod POD = Remediations.aWorkerPod("alluxio-worker-577545dc9-2q7z7", "uid-1",
             "10.244.4.5", new NotReadyNode("alluxio-e2e-worker3", "Unknown",
@@ -28,8 +28,8 @@ class NoticesTest {
             Remediation.Verdict.STILL_HEARTBEATING, List.of(Remediations.aLiveWorker("worker-3", "10.244.4.5")),
             "still renews");
 
-    private final Announcements announcements = new Announcements();
-    private final Notices notices = new Notices(announcements, new SecretMasker(List.of("xoxb-sekr3t")));
+    private final AnnouncementMemory announcements = new AnnouncementMemory();
+    private final NoticeWriter notices = new NoticeWriter(announcements, new SecretMasker(List.of("xoxb-sekr3t")));
 
     @Test
     void should_say_what_was_removed_where_and_how_long_the_node_was_down() {
@@ -45,7 +45,7 @@ class NoticesTest {
     void should_say_would_in_dry_run() {
         Notice notice = notices.removed(REMOVE, null, true, 5);
 
-        assertThat(notice.kind()).isEqualTo(Notice.Kind.WOULD_REMOVE);
+        assertThat(notice.kind()).isEqualTo(Notice.Kind.WOULD_ACT);
         assertThat(notice.text()).startsWith("[DRY-RUN] Would remove").contains("would be force-deleted");
     }
 

@@ -14,7 +14,7 @@ import java.util.Map;
  * forgotten: if it comes back, it is announced again, but not sooner than {@code reaper.notify.repeat-after}
  * after it was last announced, so that a flapping condition does not repeat itself.
  */
-public final class Announcements {
+public final class AnnouncementMemory {
 
     public static final String REPEAT_AFTER = "reaper.notify.repeat-after";
     /** How long an ended condition is remembered at least (Alertmanager's refresh reads that it ended). */
@@ -28,11 +28,11 @@ public final class Announcements {
     private long cycle;
 
     /** Announces a condition again as soon as it comes back. */
-    public Announcements() {
+    public AnnouncementMemory() {
         this(Duration.ZERO, Clock.systemUTC());
     }
 
-    public Announcements(Duration repeatAfter, Clock clock) {
+    public AnnouncementMemory(Duration repeatAfter, Clock clock) {
         this.repeatAfter = repeatAfter;
         this.clock = clock;
     }

@@ -5,7 +5,7 @@ import java.util.List;
 
 import io.etcd.jetcd.Client;
 import io.offlineworkerreaper.alluxio.AlluxioKeys;
-import io.offlineworkerreaper.alluxio.RegistryKeys;
+import io.offlineworkerreaper.alluxio.KeyDeleter;
 import io.offlineworkerreaper.decision.Remediation;
 import io.offlineworkerreaper.decision.Remediations;
 import io.offlineworkerreaper.kubernetes.WorkerPod;
@@ -17,7 +17,7 @@ import static io.offlineworkerreaper.Scenario.heartbeatKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The guarded deletion of a dead worker's keys, against a real etcd. */
-class RegistryKeysTest extends EtcdWorld {
+class KeyDeleterTest extends EtcdWorld {
 
     private static final String DEAD = "worker-0d950643-73c0-461d-a694-ecc601819336";
     private static final String OLDER = "worker-5c9f3a10-6b1e-4f55-9d5c-2b7e8e0c1a77";
@@ -25,8 +25,8 @@ class RegistryKeysTest extends EtcdWorld {
             "10.244.4.5", new io.offlineworkerreaper.kubernetes.NotReadyNode("alluxio-e2e-worker3", "Unknown",
                     java.time.Instant.now().minusSeconds(300), Duration.ofMinutes(5)));
 
-    private RegistryKeys keys() {
-        return new RegistryKeys(() -> Client.builder().endpoints(etcd.clientUrl()).build(),
+    private KeyDeleter keys() {
+        return new KeyDeleter(() -> Client.builder().endpoints(etcd.clientUrl()).build(),
                 AlluxioKeys.heartbeatKey(CLUSTER, ""), Duration.ofSeconds(2));
     }
 
@@ -39,8 +39,8 @@ class RegistryKeysTest extends EtcdWorld {
         registry.authorize(CLUSTER, DEAD, "10.244.4.5");
         registry.authorize(CLUSTER, OLDER, "10.244.4.5");
 
-        try (RegistryKeys keys = keys()) {
-            RegistryKeys.Deletion deletion = keys.delete(removalOf(Remediations.aDeadWorker(DEAD, "10.244.4.5"),
+        try (KeyDeleter keys = keys()) {
+            KeyDeleter.Deletion deletion = keys.delete(removalOf(Remediations.aDeadWorker(DEAD, "10.244.4.5"),
                     Remediations.aDeadWorker(OLDER, "10.244.4.5")).workers());
 
             assertThat(deletion.complete()).isTrue();
@@ -59,8 +59,8 @@ class RegistryKeysTest extends EtcdWorld {
         registry.heartbeat(CLUSTER, DEAD, "10.244.4.5", 30);
 
         // when the reaper deletes what it read
-        RegistryKeys.Deletion deletion;
-        try (RegistryKeys keys = keys()) {
+        KeyDeleter.Deletion deletion;
+        try (KeyDeleter keys = keys()) {
             deletion = keys.delete(readAsDead.workers());
         }
 
@@ -77,8 +77,8 @@ class RegistryKeysTest extends EtcdWorld {
     void should_delete_both_keys_of_a_worker_removed_while_heartbeating_when_so_configured() throws Exception {
         // reaper.alluxio.require-lease-expired=false: the planner hands over a live registration
         registry.registerLiveWorker(CLUSTER, DEAD, "10.244.4.5", 30);
-        try (RegistryKeys keys = keys()) {
-            RegistryKeys.Deletion deletion = keys.delete(removalOf(Remediations.aLiveWorker(DEAD, "10.244.4.5")).workers());
+        try (KeyDeleter keys = keys()) {
+            KeyDeleter.Deletion deletion = keys.delete(removalOf(Remediations.aLiveWorker(DEAD, "10.244.4.5")).workers());
             assertThat(deletion.complete()).isTrue();
             assertThat(deletion.deleted()).containsExactly(heartbeatKey(CLUSTER, DEAD), authorizedKey(CLUSTER, DEAD));
         }
