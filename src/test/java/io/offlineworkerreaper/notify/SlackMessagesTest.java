@@ -65,7 +65,7 @@ class SlackMessagesTest {
 
         assertThat(header(m)).isEqualTo(":mag: [DRY-RUN] Would remove offline Alluxio worker worker-3");
         assertThat(m.get("blocks").get(2).get("elements").get(0).get("text").asText())
-                .isEqualTo("offline-worker-reaper · would-remove · dry-run");
+                .isEqualTo("offline-worker-reaper · would-act · dry-run");
     }
 
     @Test
