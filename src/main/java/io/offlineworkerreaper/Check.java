@@ -22,6 +22,9 @@ import io.offlineworkerreaper.kubernetes.PodIdentity;
 import io.offlineworkerreaper.alluxio.WorkerMatching;
 import io.offlineworkerreaper.alluxio.WorkerRegistry;
 import io.offlineworkerreaper.decision.Inspection;
+import io.offlineworkerreaper.decision.NodeCheck;
+import io.offlineworkerreaper.kubernetes.RemovalRequest;
+import io.offlineworkerreaper.optin.NodeConfirmations;
 import io.offlineworkerreaper.decision.NodeReadiness;
 import io.offlineworkerreaper.decision.Reading;
 import io.offlineworkerreaper.decision.NodeSettings;
@@ -126,13 +129,17 @@ public final class Check {
         // the reaper's own pipeline, as a cycle runs it (the breaker's decision apart: held below)
         Inspection inspection = registry.lookupByNameAndType("inspection", Inspection.class);
         Reading reading = new Reading(pods, authorized, heartbeats);
-        Inspection.Result result = etcdOk ? inspection.inspect(readiness.check(nodes), reading)
-                : inspection.inspect(readiness.check(nodes), reading, Inspection.Diagnostics.NONE);
+        // the breaker's decision apart: a removal it holds back is shown with "[held: ...]"
+        SafetyGate.Admission admission = registry.lookupByNameAndType("safetyGate", SafetyGate.class).admit(nodes);
+        NodeCheck nodeCheck = readiness.check(nodes, null);
+        Inspection.Result result = etcdOk ? inspection.inspect(nodeCheck, reading)
+                : inspection.inspect(nodeCheck, reading, Inspection.Diagnostics.NONE);
         WorkerMatching matching = result.matching();
         List<Finding> findings = etcdOk ? result.findings() : List.of();
         Map<String, Remediation> plans = new LinkedHashMap<>();
         result.remediations().forEach(r -> plans.put(r.pod().uid(), r));
-        SafetyGate.Admission admission = registry.lookupByNameAndType("safetyGate", SafetyGate.class).admit(nodes);
+        NodeConfirmations confirmations = registry.lookupByNameAndType("nodeConfirmations", NodeConfirmations.class);
+        confirmations.observe(nodes);
 
         // the table of worker pods
         Map<String, Node> nodeByName = nodes.stream().collect(Collectors.toMap(n -> n.getMetadata().getName(),
@@ -158,6 +165,16 @@ public final class Check {
                 + admission.limit() + ")");
         out.line("");
 
+        List<Remediation> requests = result.remediations().stream().filter(r -> r.request() != null).toList();
+        out.line("REMOVALS ASKED FOR (" + RemovalRequest.ANNOTATION + ")" + (requests.isEmpty() ? ": none" : ""));
+        requests.forEach(r -> out.line("- " + r.pod().qualifiedName() + ", asked by " + r.request().requestedBy() + ": "
+                + r.request().reason() + "\n    verdict: " + (r.isRemoval() ? "REMOVE" : "REFUSE " + r.verdict())
+                + ": " + r.detail()));
+        List<NodeConfirmations.Confirmation> confirmed = confirmations.current();
+        out.line("NODES CONFIRMED OFF (" + NodeConfirmations.ANNOTATION + ", counts as a fence)"
+                + (confirmed.isEmpty() ? ": none" : ""));
+        confirmed.forEach(c -> out.line("- " + c.node() + ": " + c.text()));
+        out.line("");
         out.line("UNACCOUNTED HEARTBEATS (live, matching no worker pod): " + list(matching.unaccountedHeartbeats()));
         out.line("UNMATCHED REGISTRATIONS (expired, matching no worker pod; information only): "
                 + list(matching.unmatched()));
@@ -201,7 +218,7 @@ public final class Check {
     private static String verdict(PodIdentity pod, Node node, Remediation plan, NodeReadiness readiness,
                                   SafetyGate.Admission admission) {
         if (plan != null) {
-            String held = admission.allowed() ? "" : " [held: " + admission.reason() + "]";
+            String held = admission.allowed() || plan.request() != null ? "" : " [held: " + admission.reason() + "]";
             return (plan.isRemoval() ? "REMOVE " + (plan.keys().isEmpty() ? "the pod only" : "the pod and "
                     + String.join(", ", plan.keys())) : "REFUSE " + plan.verdict() + ": " + plan.detail()) + held;
         }

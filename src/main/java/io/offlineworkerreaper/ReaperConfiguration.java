@@ -100,16 +100,16 @@ public final class ReaperConfiguration implements CamelConfiguration {
         Control control = new Control(client, settings.control(), runMode, settings.safety().maxRemovalsPerHour(),
                 announcements, metrics, clock);
         DecisionBeans decisions = DecisionBeans.create(runMode, settings.nodes(), settings.safety(), settings.alluxio(),
-                alluxio, clock, readOnly ? control.readOnly() : control, control::remaining, control::nextAllowed,
+                alluxio, clock, readOnly ? control.readOnly() : control, control::remaining, control::nextAllowed, control,
                 new ClusterDiagnostics(client, settings.alluxio().workersNamespace(), alluxio.registryReader()));
         NotifyBeans notify = NotifyBeans.create(context, settings.notifications(), settings.slack().enabled(),
                 announcements, masker, runMode, metrics, clock);
+        OptInBeans optIn = OptInBeans.create(settings.optIn(), settings.fence(), settings.alluxio(), kubernetes,
+                context.createProducerTemplate(), masker, clock);
         ObserveBeans observe = ObserveBeans.create(metrics, cycles, client, settings.kubernetes().events(),
                 settings.leaderElection().enabled() ? settings.leaderElection().podName() : "standalone",
                 settings.audit(), settings.alluxio().auditInterval(), decisions, notify, control::record,
-                apiProbe(client), etcdProbe(context, settings), masker, clock);
-        OptInBeans optIn = OptInBeans.create(settings.optIn(), settings.fence(), settings.alluxio(), kubernetes,
-                context.createProducerTemplate(), masker, clock);
+                apiProbe(client), etcdProbe(context, settings), masker, optIn.nodeConfirmations(), clock);
         CycleBeans cycle;
         try {
             cycle = CycleBeans.create(context, settings.cycle(), settings.leaderElection(), settings.retry(),

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.offlineworkerreaper.decision.Pause;
 import io.offlineworkerreaper.decision.RemovalBudget;
 import io.offlineworkerreaper.decision.RunMode;
+import io.offlineworkerreaper.decision.RemediationPlanner;
 import io.offlineworkerreaper.decision.SafetyGate;
 import io.offlineworkerreaper.notify.AnnouncementMemory;
 import io.offlineworkerreaper.notify.Notice;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * A failed read keeps the pause as it was last read (a paused reaper stays paused); a 401 or 403, which no retry
  * mends, is announced once.
  */
-public final class Control implements SafetyGate.BreakerMemory {
+public final class Control implements SafetyGate.BreakerMemory, RemediationPlanner.Progress {
 
     /** Epoch seconds of the removals and actions of the last hour, comma-separated. */
     public static final String REMOVALS = "offline-worker-reaper/removals";
@@ -47,6 +48,12 @@ public final class Control implements SafetyGate.BreakerMemory {
     public static final String BREAKER_OPEN = "offline-worker-reaper/breaker-open-since";
     /** Epoch seconds when the safety breaker's count came back within the limit (its cooldown starts then). */
     public static final String BREAKER_CLOSED = "offline-worker-reaper/breaker-closed-at";
+    /**
+     * The removals whose worker keys are deleted and whose pod is not yet: {@code <pod uid>@<epoch seconds>},
+     * comma-separated. Any replica finishes them; an entry older than {@link #PROGRESS_KEPT} is dropped.
+     */
+    public static final String KEYS_REMOVED = "offline-worker-reaper/keys-removed";
+    static final Duration PROGRESS_KEPT = Duration.ofDays(1);
     /** How far in the future a recorded time may lie before it is ignored. */
     static final Duration SKEW = Duration.ofMinutes(1);
     private static final int PATCH_TRIES = 3;
@@ -64,6 +71,8 @@ public final class Control implements SafetyGate.BreakerMemory {
     private List<Instant> removals = new ArrayList<>();
     private Optional<Instant> breakerOpenSince = Optional.empty();
     private Optional<Instant> breakerClosedAt = Optional.empty();
+    /** Pod uid -> when its worker's keys were deleted. */
+    private Map<String, Instant> keysRemoved = new LinkedHashMap<>();
     private boolean configMapExists;
     /** The resourceVersion last read or written, the precondition of the next patch. */
     private String resourceVersion;
@@ -171,6 +180,55 @@ public final class Control implements SafetyGate.BreakerMemory {
         removals = new ArrayList<>(RemovalBudget.inWindow(parse(annotations.getOrDefault(REMOVALS, ""), now), now));
         breakerOpenSince = time(annotations.get(BREAKER_OPEN), now);
         breakerClosedAt = time(annotations.get(BREAKER_CLOSED), now);
+        keysRemoved = progress(annotations.getOrDefault(KEYS_REMOVED, ""), now);
+    }
+
+    @Override
+    public synchronized boolean keysRemoved(String podUid) {
+        return keysRemoved.containsKey(podUid);
+    }
+
+    @Override
+    public synchronized void keysRemoved(io.offlineworkerreaper.kubernetes.WorkerPod pod) {
+        Instant now = clock.instant();
+        keysRemoved.put(pod.uid(), now);
+        LOG.info("Removal of {} in progress: its worker's keys are deleted, its pod is next ({} on {})",
+                pod.qualifiedName(), KEYS_REMOVED, settings.text());
+        writeProgress("the keys of " + pod.qualifiedName(), map -> map.put(pod.uid(), now));
+    }
+
+    @Override
+    public synchronized void finished(String podUid) {
+        if (keysRemoved.remove(podUid) != null) {
+            writeProgress("the end of a removal", map -> map.remove(podUid));
+        }
+    }
+
+    /** Writes the progress; on a conflict, applies {@code change} again to what the other writer left. */
+    private void writeProgress(String what, java.util.function.Consumer<Map<String, Instant>> change) {
+        if (!configMapExists) {
+            return;
+        }
+        write(what, () -> Map.of(KEYS_REMOVED, keysRemoved.entrySet().stream()
+                .map(e -> e.getKey() + "@" + e.getValue().getEpochSecond()).collect(Collectors.joining(","))),
+                fresh -> {
+                    adopt(fresh, clock.instant());
+                    change.accept(keysRemoved);
+                });
+    }
+
+    /** {@code uid@epoch,...}; what cannot be read, lies ahead, or is older than {@link #PROGRESS_KEPT} is dropped. */
+    static Map<String, Instant> progress(String text, Instant now) {
+        Map<String, Instant> progress = new LinkedHashMap<>();
+        for (String entry : text.split(",")) {
+            int at = entry.lastIndexOf('@');
+            if (at <= 0) {
+                continue;
+            }
+            time(entry.substring(at + 1), now).filter(t -> t.isAfter(now.minus(PROGRESS_KEPT)))
+                    .ifPresent(t -> progress.put(entry.substring(0, at).trim(), t));
+        }
+        return progress;
     }
 
     /** Counts a removal or an action done for real, in memory and on the ConfigMap. */

@@ -17,15 +17,17 @@ public record DecisionBeans(RunMode runMode, NodeReadiness nodeReadiness, Flappi
     /**
      * @param breaker     where the breaker's state outlives a restart (the control object)
      * @param remaining   removals left in the hour's window; {@code nextAllowed} when the next is allowed
+     * @param progress    where "keys removed, pod pending" is kept (the control object)
      * @param diagnostics the reads a finding needs for its fix
      */
     public static DecisionBeans create(RunMode runMode, NodeSettings nodes, SafetySettings safety, AlluxioSettings alluxio,
                                        AlluxioBeans registry, Clock clock, SafetyGate.BreakerMemory breaker,
                                        IntSupplier remaining, Supplier<Instant> nextAllowed,
-                                       Inspection.Diagnostics diagnostics) {
+                                       RemediationPlanner.Progress progress, Inspection.Diagnostics diagnostics) {
         SafetyGate gate = new SafetyGate(safety.maxUnhealthy(), safety.cooldown(), safety.maxPodsPerCycle(), clock, breaker);
         HourlyBudget budget = new HourlyBudget(safety.maxRemovalsPerHour(), remaining, nextAllowed);
-        RemediationPlanner planner = new RemediationPlanner(alluxio.requireLeaseExpired(), alluxio.unaccountedHeartbeats());
+        RemediationPlanner planner = new RemediationPlanner(alluxio.requireLeaseExpired(), alluxio.unaccountedHeartbeats(),
+                progress);
         return new DecisionBeans(runMode, new NodeReadiness(nodes.notReadyFor(), nodes.selector(), clock),
                 new Flapping(clock), gate, budget, planner, new Inspection(new WorkerPods(alluxio.workersNamespace()),
                 registry.registrations(), registry.findings(), planner, gate, budget, diagnostics));

@@ -1,5 +1,6 @@
 package io.offlineworkerreaper.decision;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import io.fabric8.kubernetes.api.model.Pod;
@@ -105,9 +106,67 @@ public final class Inspection {
                 ? read("list the Alluxio clusters in etcd to suggest a cluster name", diagnostics::clusters)
                 : null;
         List<Finding> findings = registryFindings.findings(matching, namespacePods, clusters);
-        List<WorkerPod> onNotReady = workerPods.onNotReadyNodes(reading.workerPods(), nodes.notReady());
-        List<Remediation> remediations = budget.limit(safetyGate.limit(planner.plan(onNotReady, matching)));
+        // while the breaker holds, nothing but what an operator asked for
+        List<WorkerPod> onNotReady = nodes.held() ? List.of()
+                : workerPods.onNotReadyNodes(reading.workerPods(), nodes.notReady());
+        List<Remediation> remediations = new ArrayList<>(nodes.held() ? List.of()
+                : budget.limit(safetyGate.limit(planner.plan(onNotReady, matching))));
+        List<WorkerPods.Requested> requested = workerPods.requested(reading.workerPods(), nodes.down());
+        if (!requested.isEmpty()) {
+            remediations = requested(nodes, matching, onNotReady, requested, remediations);
+            List<WorkerPod> acted = new ArrayList<>(onNotReady);
+            for (WorkerPods.Requested r : requested) {
+                if (acted.stream().noneMatch(o -> o.uid().equals(r.pod().uid()))) {
+                    acted.add(r.pod());
+                }
+            }
+            onNotReady = acted;
+        }
         return new Result(matching, findings, onNotReady, remediations);
+    }
+
+    /**
+     * The operators' requests decided (RemediationPlanner#requested) in place of, or after, the cycle's own
+     * verdicts on those pods; what each bypasses is named: the breaker, reaper.nodes.not-ready-for, the per-cycle cap
+     * and the hourly budget when this cycle's removals have reached them.
+     */
+    private List<Remediation> requested(NodeCheck nodes, WorkerMatching matching, List<WorkerPod> onNotReady,
+                                        List<WorkerPods.Requested> requested, List<Remediation> planned) {
+        java.util.Set<String> candidates = new java.util.HashSet<>();
+        onNotReady.forEach(p -> candidates.add(p.uid()));
+        requested.forEach(r -> candidates.add(r.pod().uid()));
+        java.util.Set<String> longEnough = new java.util.HashSet<>();
+        nodes.notReady().forEach(n -> longEnough.add(n.name()));
+        java.util.Map<String, Remediation> byPod = new java.util.LinkedHashMap<>();
+        planned.forEach(r -> byPod.put(r.pod().uid(), r));
+        int removals = (int) planned.stream().filter(Remediation::isRemoval).count();
+        int budgetLeft = budget.remaining();
+        for (WorkerPods.Requested asked : requested) {
+            WorkerPod pod = asked.pod();
+            Remediation own = byPod.get(pod.uid());
+            if (own != null && own.isRemoval()) {
+                continue; // removed this cycle anyway
+            }
+            List<String> bypassed = new ArrayList<>();
+            if (nodes.held()) {
+                bypassed.add("the safety breaker (" + nodes.admission().reason() + ")");
+            }
+            if (!longEnough.contains(pod.node().name())) {
+                bypassed.add(NodeSettings.NOT_READY_FOR + " (NotReady for " + pod.node().notReadyForText() + ")");
+            }
+            if (removals >= safetyGate.maxRemovalsPerCycle()) {
+                bypassed.add("reaper.safety.max-pods-per-cycle=" + safetyGate.maxRemovalsPerCycle());
+            }
+            if (removals >= budgetLeft) {
+                bypassed.add(HourlyBudget.MAX_PER_HOUR + "=" + budget.maxPerHour() + " (spent)");
+            }
+            Remediation decided = planner.requested(pod, matching, candidates, bypassed, asked.optedOut());
+            if (decided.isRemoval()) {
+                removals++;
+            }
+            byPod.put(pod.uid(), decided);
+        }
+        return new ArrayList<>(byPod.values());
     }
 
     private interface Read<T> {

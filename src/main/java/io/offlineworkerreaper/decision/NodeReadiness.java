@@ -42,13 +42,35 @@ public final class NodeReadiness {
                 .toList();
     }
 
-    /** The nodes that are NotReady for long enough, in the order the API listed them. */
-    /** The considered nodes and those among them NotReady for long enough. */
-    public NodeCheck check(List<Node> considered) {
-        return new NodeCheck(considered, notReady(considered));
+    /**
+     * The considered nodes, those among them not Ready (any while), those NotReady for long enough, and the
+     * breaker's decision on them.
+     */
+    public NodeCheck check(List<Node> considered, SafetyGate.Admission admission) {
+        List<NotReadyNode> down = down(considered);
+        return new NodeCheck(considered, longEnough(down), down, admission);
     }
 
+    /** The nodes that are NotReady for long enough, in the order the API listed them. */
     public List<NotReadyNode> notReady(List<Node> nodes) {
+        return longEnough(down(nodes));
+    }
+
+    private List<NotReadyNode> longEnough(List<NotReadyNode> down) {
+        List<NotReadyNode> found = new ArrayList<>();
+        for (NotReadyNode node : down) {
+            if (node.notReadyFor().compareTo(notReadyFor) < 0) {
+                LOG.info("Node {} is NotReady (Ready={}) for {}, waiting until {} before acting", node.name(),
+                        node.readyStatus(), Durations.humanize(node.notReadyFor()), Durations.humanize(notReadyFor));
+                continue;
+            }
+            found.add(node);
+        }
+        return found;
+    }
+
+    /** The nodes not Ready (False or Unknown), for however long, not opted out, in the order the API listed them. */
+    private List<NotReadyNode> down(List<Node> nodes) {
         Instant now = clock.instant();
         List<NotReadyNode> found = new ArrayList<>();
         for (Node node : nodes == null ? List.<Node>of() : nodes) {
@@ -80,12 +102,7 @@ public final class NodeReadiness {
                 continue;
             }
             Duration down = Duration.between(since, now);
-            if (down.compareTo(notReadyFor) < 0) {
-                LOG.info("Node {} is NotReady (Ready={}) for {}, waiting until {} before acting", name, status,
-                        Durations.humanize(down), Durations.humanize(notReadyFor));
-                continue;
-            }
-            found.add(new NotReadyNode(name, status, since, down));
+            found.add(new NotReadyNode(name, status, since, down.isNegative() ? Duration.ZERO : down));
         }
         return found;
     }

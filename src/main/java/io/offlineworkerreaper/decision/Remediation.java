@@ -5,6 +5,7 @@ import java.util.List;
 import io.offlineworkerreaper.kubernetes.WorkerPod;
 
 import io.offlineworkerreaper.alluxio.WorkerMatching;
+import io.offlineworkerreaper.kubernetes.RemovalRequest;
 import io.offlineworkerreaper.text.Untrusted;
 
 /**
@@ -14,8 +15,11 @@ import io.offlineworkerreaper.text.Untrusted;
  * @param verdict act or refuse, and why
  * @param workers the Alluxio registrations that belong to the pod (on a removal: those whose keys go)
  * @param detail  one sentence explaining the verdict
+ * @param request the operator's removal request it answers ({@code offline-worker-reaper/remove}), or null
+ * @param bypassed on a requested removal, the safeguards that would have refused it without the request
  */
-public record Remediation(WorkerPod pod, Verdict verdict, List<WorkerMatching.Registration> workers, String detail) {
+public record Remediation(WorkerPod pod, Verdict verdict, List<WorkerMatching.Registration> workers, String detail,
+                          RemovalRequest request, List<String> bypassed) {
 
     public enum Verdict {
         /** Remove the worker's etcd keys (all of those at its address), then force-delete the pod. */
@@ -29,10 +33,17 @@ public record Remediation(WorkerPod pod, Verdict verdict, List<WorkerMatching.Re
         /** The configured cluster has no registration at all while worker pods exist: a misconfiguration. */
         EMPTY_REGISTRY,
         /** Proven dead, but reaper.safety.max-removals-per-hour is spent: removed once the window allows. */
-        BUDGET_SPENT
+        BUDGET_SPENT,
+        /** An operator asked to remove a worker whose pod does not qualify (its node is Ready, it is opted out). */
+        REQUEST_REFUSED
+    }
+
+    public Remediation(WorkerPod pod, Verdict verdict, List<WorkerMatching.Registration> workers, String detail) {
+        this(pod, verdict, workers, detail, null, List.of());
     }
 
     public Remediation {
+        bypassed = List.copyOf(bypassed);
         workers = List.copyOf(workers);
         detail = Untrusted.line(detail, 4_096); // it quotes etcd values: one line, bounded, wherever it is shown
     }

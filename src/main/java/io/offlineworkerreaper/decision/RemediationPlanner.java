@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import io.offlineworkerreaper.kubernetes.RemovalRequest;
 import io.offlineworkerreaper.kubernetes.WorkerPod;
 import io.offlineworkerreaper.alluxio.UnaccountedHeartbeats;
 
@@ -21,29 +22,54 @@ import io.offlineworkerreaper.alluxio.WorkerMatching;
  */
 public final class RemediationPlanner {
 
-    /** Pods whose keys were deleted but not the pod itself, remembered for this many at most. */
-    private static final int REMEMBERED = 1_000;
+    /**
+     * Where a removal's progress is kept between its two deletes ("keys removed, pod pending"), so that whichever
+     * replica runs the next cycle, after a crash or a change of leader, finishes it whatever the registry holds then
+     * (the proof was made when the keys were deleted). The control object holds it ({@code cycle.Control}).
+     */
+    public interface Progress {
+        boolean keysRemoved(String podUid);
+
+        void keysRemoved(WorkerPod pod);
+
+        void finished(String podUid);
+
+        /** In this process's memory only (tests, and a control object that does not exist). */
+        static Progress inMemory() {
+            Set<String> uids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            return new Progress() {
+                @Override
+                public boolean keysRemoved(String podUid) {
+                    return uids.contains(podUid);
+                }
+
+                @Override
+                public void keysRemoved(WorkerPod pod) {
+                    uids.add(pod.uid());
+                }
+
+                @Override
+                public void finished(String podUid) {
+                    uids.remove(podUid);
+                }
+            };
+        }
+    }
 
     private final boolean requireLeaseExpired;
     private final UnaccountedHeartbeats unaccounted;
-    /** uids of pods whose worker keys this process deleted: proven dead, their removal only needs finishing. */
-    private final Set<String> keysRemoved = java.util.Collections.newSetFromMap(
-            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, false) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                    return size() > REMEMBERED;
-                }
-            }));
+    private final Progress progress;
 
     public RemediationPlanner(boolean requireLeaseExpired, UnaccountedHeartbeats unaccounted) {
-        this.requireLeaseExpired = requireLeaseExpired;
-        this.unaccounted = unaccounted;
+        this(requireLeaseExpired, unaccounted, Progress.inMemory());
     }
 
-    /**
-     * The keys of this removal are gone: if its pod deletion fails, the next cycles finish it although the pod
-     * no longer has a registration to prove it dead (the proof was made when its keys were deleted).
-     */
+    public RemediationPlanner(boolean requireLeaseExpired, UnaccountedHeartbeats unaccounted, Progress progress) {
+        this.requireLeaseExpired = requireLeaseExpired;
+        this.unaccounted = unaccounted;
+        this.progress = progress;
+    }
+
     /**
      * A removal whose worker came back between the cycle's read and the guarded delete: a refusal, the worker
      * heartbeating again (nothing of it was deleted, and its pod is kept).
@@ -55,8 +81,14 @@ public final class RemediationPlanner {
                         + (deletion.deleted().isEmpty() ? "" : "; deleted before: " + deletion.deleted()));
     }
 
+    /** The keys of this removal are gone, its pod is next: kept in the cluster until the pod is gone too. */
     public void keysRemoved(Remediation removal) {
-        keysRemoved.add(removal.pod().uid());
+        progress.keysRemoved(removal.pod());
+    }
+
+    /** The removal's pod is gone (deleted, already gone, or replaced): nothing is left to finish. */
+    public void removalFinished(Remediation removal) {
+        progress.finished(removal.pod().uid());
     }
 
     public List<Remediation> plan(List<WorkerPod> pods, WorkerMatching matching) {
@@ -91,7 +123,7 @@ public final class RemediationPlanner {
                     : workers.size() + " registrations claim the pod's address and none heartbeats: all are dead ("
                             + ids(workers) + ")");
         }
-        if (keysRemoved.contains(pod.uid())) {
+        if (progress.keysRemoved(pod.uid())) {
             return new Remediation(pod, Remediation.Verdict.REMOVE, workers, "its worker's etcd keys were deleted in"
                     + " an earlier cycle, once it was proven dead: finishing the removal of the pod");
         }
@@ -111,6 +143,48 @@ public final class RemediationPlanner {
         }
         return new Remediation(pod, Remediation.Verdict.REMOVE, workers, "no Alluxio worker is registered for "
                 + pod.ip() + " and every live heartbeat belongs to another pod: only the pod is removed");
+    }
+
+    /**
+     * An operator's request to remove {@code pod} ({@link RemovalRequest}), through the safeguards: never while a
+     * registration of the pod still heartbeats (its lease is alive), never when its node is Ready or it is opted
+     * out, never when a registration also belongs to another pod; otherwise a removal that names what it bypasses
+     * ({@code bypassed}: what this cycle would have refused it for, the pipeline's; and the plan's own refusal).
+     */
+    public Remediation requested(WorkerPod pod, WorkerMatching matching, Set<String> candidates, List<String> bypassed,
+                                 boolean optedOut) {
+        RemovalRequest request = pod.request();
+        String asked = "removal asked by " + request.requestedBy() + " (" + RemovalRequest.ANNOTATION + "="
+                + request.reason() + ")";
+        List<Registration> workers = matching.of(pod.uid());
+        if ("True".equals(pod.node().readyStatus()) || optedOut) {
+            return new Remediation(pod, Remediation.Verdict.REQUEST_REFUSED, workers, asked + " refused: "
+                    + (optedOut ? "the pod or its node carries " + OptOut.KEY + "=true"
+                    : "node " + pod.node().name() + " is Ready, and a worker is removed only from a node that is not")
+                    + "; withdraw it with: " + RemovalRequest.withdraw(pod.identity()), request, List.of());
+        }
+        List<Registration> live = workers.stream().filter(Registration::live).toList();
+        if (!live.isEmpty()) {
+            return new Remediation(pod, Remediation.Verdict.STILL_HEARTBEATING, workers, asked + " waits: worker "
+                    + ids(live) + " still renews its etcd lease (" + live.get(0).heartbeat().key() + " exists); a"
+                    + " worker whose lease lives is never removed", request, List.of());
+        }
+        List<Registration> shared = workers.stream()
+                .filter(w -> w.owners().stream().anyMatch(uid -> !candidates.contains(uid))).toList();
+        if (!shared.isEmpty()) {
+            return new Remediation(pod, Remediation.Verdict.AMBIGUOUS, workers, asked + " refused: worker "
+                    + ids(shared) + " also matches a worker pod that is not being removed: cannot tell whose it is",
+                    request, List.of());
+        }
+        List<String> skipped = new ArrayList<>(bypassed);
+        Remediation plain = planOne(pod, matching, candidates);
+        if (!plain.isRemoval()) {
+            skipped.add(plain.verdict() + " (" + plain.detail() + ")");
+        }
+        return new Remediation(pod, Remediation.Verdict.REMOVE, workers, asked + (workers.isEmpty()
+                ? ": no registration is left at its address, the pod alone is removed"
+                : ": worker " + ids(workers) + " no longer heartbeats") + (skipped.isEmpty() ? ""
+                : "; bypassing " + String.join("; ", skipped)), request, skipped);
     }
 
     private static String ids(List<Registration> workers) {

@@ -194,6 +194,11 @@ public final class SafetyGate {
      * Keeps every refusal and at most {@code reaper.safety.max-pods-per-cycle} removals; the rest wait for the
      * next cycles, so that a burst is remediated in steps an operator can follow and stop.
      */
+    /** reaper.safety.max-pods-per-cycle. */
+    public int maxRemovalsPerCycle() {
+        return maxRemovalsPerCycle;
+    }
+
     public List<Remediation> limit(List<Remediation> plans) {
         return cap(plans, Remediation::isRemoval, plan -> plan.pod().qualifiedName());
     }

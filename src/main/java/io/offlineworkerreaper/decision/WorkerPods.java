@@ -14,6 +14,7 @@ import io.offlineworkerreaper.decision.OptOut;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.offlineworkerreaper.kubernetes.PodIdentity;
+import io.offlineworkerreaper.kubernetes.RemovalRequest;
 
 /**
  * The listed worker pods: all of them as identities (every live heartbeat must belong to one of them, on any
@@ -114,15 +115,48 @@ public final class WorkerPods {
                         + " skipping it", namespace, name, nodeName, identity.hostNetwork() ? "host IP" : "pod IP");
                 continue;
             }
-            found.add(new WorkerPod(identity, node));
+            found.add(new WorkerPod(identity, node, RemovalRequest.of(pod)));
         }
         return found;
     }
 
     /**
+     * The worker pods of the namespace an operator asked to remove ({@link RemovalRequest#ANNOTATION}), in the
+     * listed order, each with its node as {@code down} has it, or as Ready when its node is not there (Ready, or not
+     * considered). A pod without an address cannot be matched: it is skipped, as on a NotReady node.
+     */
+    public List<Requested> requested(List<Pod> pods, List<NotReadyNode> down) {
+        Map<String, NotReadyNode> byName = down.stream().collect(Collectors.toMap(NotReadyNode::name,
+                Function.identity()));
+        List<Requested> found = new ArrayList<>();
+        for (Pod pod : inNamespace(pods)) {
+            RemovalRequest request = RemovalRequest.of(pod);
+            if (request == null) {
+                continue;
+            }
+            PodIdentity identity = PodIdentity.of(pod);
+            if (identity.primaryAddress() == null) {
+                LOG.warn("Removal asked for worker pod {} ({}), which has no address: cannot match it to an Alluxio"
+                        + " worker, skipping it", identity.qualifiedName(), RemovalRequest.ANNOTATION);
+                continue;
+            }
+            String nodeName = String.valueOf(identity.nodeName());
+            NotReadyNode node = byName.getOrDefault(nodeName,
+                    new NotReadyNode(nodeName, "True", java.time.Instant.EPOCH, java.time.Duration.ZERO));
+            found.add(new Requested(new WorkerPod(identity, node, request), OptOut.isExcluded(pod)));
+        }
+        return found;
+    }
+
+    /** A worker pod an operator asked to remove; {@code optedOut}: it carries the opt-out too. */
+    public record Requested(WorkerPod pod, boolean optedOut) {
+    }
+
+    /**
      * What the reaper reads of a worker pod, and nothing else, for the watch mode's cache: its identity
      * ({@link io.offlineworkerreaper.kubernetes.PodIdentity#of}: names, uid, node, addresses, hostNetwork, hostname,
-     * container ports, labels, phase), the opt-out annotation, its resourceVersion and deletion state. Env,
+     * container ports, labels, phase), the opt-out annotation, a removal request and who set it, its
+     * resourceVersion and deletion state. Env,
      * volumes, probes and the rest of the spec are dropped: 15,000 whole worker pods would sit in the heap.
      */
     public static Pod slim(Pod pod) {
@@ -130,12 +164,17 @@ public final class WorkerPods {
         var spec = pod.getSpec();
         var status = pod.getStatus();
         java.util.Map<String, String> annotations = meta.getAnnotations() == null ? null
-                : meta.getAnnotations().entrySet().stream().filter(e -> e.getKey().equals(OptOut.KEY))
+                : meta.getAnnotations().entrySet().stream()
+                        .filter(e -> e.getKey().equals(OptOut.KEY) || e.getKey().equals(RemovalRequest.ANNOTATION))
                         .collect(Collectors.toMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue));
+        // who asked for a removal: the managedFields entry of the annotation, nothing else of them
+        List<io.fabric8.kubernetes.api.model.ManagedFieldsEntry> managed = annotations == null
+                || !annotations.containsKey(RemovalRequest.ANNOTATION) || meta.getManagedFields() == null ? null
+                : meta.getManagedFields().stream().filter(RemovalRequest::holdsTheAnnotation).toList();
         var slim = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
                 .withNamespace(meta.getNamespace()).withName(meta.getName()).withUid(meta.getUid())
                 .withResourceVersion(meta.getResourceVersion()).withDeletionTimestamp(meta.getDeletionTimestamp())
-                .withLabels(meta.getLabels()).withAnnotations(annotations).endMetadata();
+                .withLabels(meta.getLabels()).withAnnotations(annotations).withManagedFields(managed).endMetadata();
         if (spec != null) {
             List<io.fabric8.kubernetes.api.model.Container> containers = spec.getContainers() == null ? List.of()
                     : spec.getContainers().stream().map(c -> new io.fabric8.kubernetes.api.model.ContainerBuilder()

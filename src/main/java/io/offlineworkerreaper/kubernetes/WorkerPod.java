@@ -2,13 +2,19 @@ package io.offlineworkerreaper.kubernetes;
 
 
 /**
- * A worker pod scheduled on a NotReady node.
+ * A worker pod scheduled on a NotReady node (or, when an operator asks for its removal, on any node).
  *
  * @param identity what the pod can be known by in etcd (uid included, so that a replacement with the same name
  *                 is never deleted by mistake)
- * @param node     the NotReady node it runs on
+ * @param node     the node it runs on, as the cycle saw it (Ready=True when an operator asked for a pod on a
+ *                 Ready node)
+ * @param request  the operator's removal request on the pod ({@link RemovalRequest#ANNOTATION}), or null
  */
-public record WorkerPod(PodIdentity identity, NotReadyNode node) {
+public record WorkerPod(PodIdentity identity, NotReadyNode node, RemovalRequest request) {
+
+    public WorkerPod(PodIdentity identity, NotReadyNode node) {
+        this(identity, node, null);
+    }
 
     public String namespace() {
         return identity.namespace();

@@ -14,6 +14,7 @@ import io.offlineworkerreaper.kubernetes.PodReaper;
 import io.offlineworkerreaper.kubernetes.WorkerPod;
 import io.offlineworkerreaper.decision.Action;
 import io.offlineworkerreaper.optin.Fence;
+import io.offlineworkerreaper.optin.NodeConfirmations;
 import io.offlineworkerreaper.settings.Durations;
 import io.offlineworkerreaper.settings.SecretMasker;
 import org.apache.camel.Exchange;
@@ -144,6 +145,16 @@ public final class NoticeWriter {
                 : "Removed " + removals.size() + " offline Alluxio workers", removals);
     }
 
+    /** Nodes Ready again while confirmed off: each confirmation is spent, ignored until set again. */
+    public List<Notice> confirmationsSpent(List<NodeConfirmations.Spent> spent) {
+        return spent.stream().map(c -> Notice.of(Notice.Kind.WARNING, "Node " + c.node() + " is Ready again while "
+                + NodeConfirmations.ANNOTATION + " says it is off", List.of(new Notice.Field("Node", c.node()),
+                new Notice.Field("Reason given", c.reason())), "The confirmation is ignored from now on; if the node"
+                + " goes down again and is off, set it again: kubectl annotate node " + c.node() + " "
+                + NodeConfirmations.ANNOTATION + "- && kubectl annotate node " + c.node() + " "
+                + NodeConfirmations.ANNOTATION + "=\"<reason>\"")).toList();
+    }
+
     /** A refusal to act, or null when the same refusal was already announced and still holds. */
     public Notice refused(Remediation r) {
         if (!announcements.firstTime(r.announcementKey())) {
@@ -159,6 +170,7 @@ public final class NoticeWriter {
                     + ": the configured Alluxio cluster has no registration at all";
             case BUDGET_SPENT -> "Not removing Alluxio worker " + r.workerIdText()
                     + " yet: the hourly removal budget is spent";
+            case REQUEST_REFUSED -> "Not removing pod " + r.pod().qualifiedName() + " as asked: it does not qualify";
             case REMOVE -> throw new IllegalArgumentException("a removal is not a refusal");
         };
         List<Notice.Field> fields = new ArrayList<>(podFields(r));
@@ -187,12 +199,21 @@ public final class NoticeWriter {
 
     private static List<Notice.Field> podFields(Remediation r) {
         WorkerPod pod = r.pod();
-        return List.of(
-                new Notice.Field("Node", pod.node().name() + " (Ready=" + pod.node().readyStatus() + " for "
+        List<Notice.Field> fields = new ArrayList<>(List.of(
+                new Notice.Field("Node", "True".equals(pod.node().readyStatus()) ? pod.node().name() + " (Ready)"
+                        : pod.node().name() + " (Ready=" + pod.node().readyStatus() + " for "
                         + pod.node().notReadyForText() + ")"),
                 new Notice.Field("Pod", pod.qualifiedName()),
                 new Notice.Field("IP", pod.ip()),
-                new Notice.Field("Worker", r.workerIdText()));
+                new Notice.Field("Worker", r.workerIdText())));
+        if (r.request() != null) {
+            fields.add(new Notice.Field("Asked by", r.request().requestedBy()));
+            fields.add(new Notice.Field("Reason", r.request().reason()));
+            if (!r.bypassed().isEmpty()) {
+                fields.add(Notice.Field.list("Bypassed", r.bypassed()));
+            }
+        }
+        return fields;
     }
 
     /** A change of the safety breaker, or null when there is nothing new to say. */

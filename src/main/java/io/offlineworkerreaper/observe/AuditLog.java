@@ -136,6 +136,10 @@ public final class AuditLog implements AutoCloseable {
             line.put("node", r.pod().node().name()).put("namespace", r.pod().namespace())
                     .put("pod", r.pod().name()).put("pod_ip", r.pod().ip()).put("worker_id", r.workerId());
             line.putPOJO("keys", r.keys());
+            if (r.request() != null) {
+                line.put("asked_by", r.request().requestedBy()).put("reason", r.request().reason());
+                line.putPOJO("bypassed", r.bypassed());
+            }
         }
         return line.put("dry_run", dryRun.getAsBoolean());
     }

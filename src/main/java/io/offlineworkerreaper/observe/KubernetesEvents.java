@@ -73,6 +73,10 @@ public final class KubernetesEvents {
                         + ") and force-delete pod " + r.pod().qualifiedName() + " on NotReady node " + r.pod().node().name()
                 : "Removed offline Alluxio worker " + r.workerIdText() + ": deleted etcd keys " + r.keys()
                         + ", pod " + r.pod().qualifiedName() + " " + podOutcome + " on NotReady node " + r.pod().node().name();
+        if (r.request() != null) {
+            message += "; asked by " + r.request().requestedBy() + ": " + r.request().reason()
+                    + (r.bypassed().isEmpty() ? "" : "; bypassed: " + String.join("; ", r.bypassed()));
+        }
         String reason = dryRun ? WOULD_ACT : REMOVED;
         record(podRef(r.pod()), reason, message);
         record(nodeRef(r.pod().node().name()), reason, message);

@@ -8,6 +8,7 @@ import java.util.Map;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.offlineworkerreaper.decision.DecisionBeans;
 import io.offlineworkerreaper.notify.NotifyBeans;
+import io.offlineworkerreaper.optin.NodeConfirmations;
 import io.offlineworkerreaper.settings.SecretMasker;
 
 /**
@@ -26,12 +27,13 @@ public record ObserveBeans(ReaperMetrics metrics, CycleTracker cycles, AuditLog 
                                       boolean events, String instance, AuditSettings auditSettings,
                                       java.time.Duration auditInterval, DecisionBeans decisions, NotifyBeans notify,
                                       Runnable countAgainstBudget, ConnectivityCheck.Probe kubernetes,
-                                      ConnectivityCheck.Probe etcd, SecretMasker masker, Clock clock) {
+                                      ConnectivityCheck.Probe etcd, SecretMasker masker,
+                                      NodeConfirmations confirmations, Clock clock) {
         AuditLog audit = new AuditLog(auditSettings, decisions.runMode()::dryRunOrPaused, masker, notify.announcements(), clock);
         OutcomeRecorder outcomes = new OutcomeRecorder(audit, metrics, new KubernetesEvents(client, events, instance, clock, metrics),
                 cycles, decisions.runMode(), countAgainstBudget, notify.announcements()::currentCycle, clock);
         return new ObserveBeans(metrics, cycles, audit, outcomes, new StatusPage(decisions.nodeReadiness(),
-                decisions.runMode(), decisions.hourlyBudget(), outcomes, clock),
+                decisions.runMode(), decisions.hourlyBudget(), outcomes, clock, confirmations),
                 new RegistryAudit(auditInterval, clock, notify.notices(), metrics),
                 new ConnectivityCheck(kubernetes, etcd, masker));
     }

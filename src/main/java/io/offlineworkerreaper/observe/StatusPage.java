@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Node;
 import io.offlineworkerreaper.decision.HourlyBudget;
+import io.offlineworkerreaper.optin.NodeConfirmations;
 import io.offlineworkerreaper.decision.NodeReadiness;
 import io.offlineworkerreaper.kubernetes.NotReadyNode;
 import io.offlineworkerreaper.decision.Pause;
@@ -34,6 +35,7 @@ public final class StatusPage {
     private final HourlyBudget budget;
     private final OutcomeRecorder outcomes;
     private final Clock clock;
+    private final NodeConfirmations confirmations;
     private volatile List<Node> considered = List.of();
     private volatile List<NotReadyNode> notReady = List.of();
     private volatile List<Remediation> verdicts = List.of();
@@ -41,6 +43,12 @@ public final class StatusPage {
     private volatile Instant cycleAt;
 
     public StatusPage(NodeReadiness readiness, RunMode runMode, HourlyBudget budget, OutcomeRecorder outcomes, Clock clock) {
+        this(readiness, runMode, budget, outcomes, clock, new NodeConfirmations());
+    }
+
+    public StatusPage(NodeReadiness readiness, RunMode runMode, HourlyBudget budget, OutcomeRecorder outcomes, Clock clock,
+                      NodeConfirmations confirmations) {
+        this.confirmations = confirmations;
         this.readiness = readiness;
         this.runMode = runMode;
         this.budget = budget;
@@ -97,6 +105,14 @@ public final class StatusPage {
         ArrayNode pods = root.putArray("workerPods");
         verdicts.forEach(r -> pods.addObject().put("pod", r.pod().qualifiedName()).put("node", r.pod().node().name())
                 .put("worker", r.workerIdText()).put("verdict", r.verdict().name()).put("reason", r.detail()));
+        // operators' removal requests ({@code offline-worker-reaper/remove}) and their verdicts
+        ArrayNode asked = root.putArray("removalRequests");
+        verdicts.stream().filter(r -> r.request() != null).forEach(r -> asked.addObject()
+                .put("pod", r.pod().qualifiedName()).put("askedBy", r.request().requestedBy())
+                .put("reason", r.request().reason()).put("verdict", r.verdict().name()).put("detail", r.detail()));
+        ArrayNode confirmed = root.putArray("nodesConfirmedOff");
+        confirmations.current().forEach(c -> confirmed.addObject().put("node", c.node())
+                .put("confirmedBy", c.confirmedBy()).put("reason", c.reason()));
         ArrayNode waits = root.putArray("waitingFor");
         for (Node node : considered) {
             Optional<Duration> due = readiness.dueIn(node);

@@ -3,6 +3,7 @@ package io.offlineworkerreaper.optin;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +26,8 @@ import io.offlineworkerreaper.decision.Action;
  * (a Camel endpoint: camel-http is in the jar) with the node's name, providerID and addresses as JSON.
  * Fenced only on success: no exception, an HTTP status 2xx if the endpoint reports one, an exit value 0 if it
  * reports one, within {@code reaper.node.fence-timeout}. Anything else, or no fence URI while one is required,
- * is a refusal. Never called in dry-run or while paused (the caller's choice).
+ * is a refusal. An operator's {@link NodeConfirmations#ANNOTATION} on the node counts as success, the service
+ * not called. Never called in dry-run or while paused (the caller's choice).
  */
 public final class Fence {
 
@@ -40,12 +42,20 @@ public final class Fence {
     private final KubernetesClient client;
     private final ProducerTemplate template;
     private final SecretMasker masker;
+    private final NodeConfirmations confirmations;
 
     public Fence(FenceSettings settings, KubernetesClient client, ProducerTemplate template, SecretMasker masker) {
+        this(settings, client, template, masker, new NodeConfirmations());
+    }
+
+    /** {@code confirmations}: an operator's {@link NodeConfirmations#ANNOTATION} counts as a successful fence. */
+    public Fence(FenceSettings settings, KubernetesClient client, ProducerTemplate template, SecretMasker masker,
+                 NodeConfirmations confirmations) {
         this.settings = settings;
         this.client = client;
         this.template = template;
         this.masker = masker;
+        this.confirmations = confirmations;
     }
 
     /** Whether the action needs a proof first: the out-of-service taint and the Node's deletion do. */
@@ -57,6 +67,10 @@ public final class Fence {
     public Result prove(Action action) {
         if (!needed(action)) {
             return new Result(true, "no proof needed");
+        }
+        Optional<NodeConfirmations.Confirmation> confirmed = confirmations.confirmed(action.node());
+        if (confirmed.isPresent()) {
+            return logged(action, new Result(true, "node " + action.node() + " " + confirmed.get().text()));
         }
         if (settings.uri().isEmpty()) {
             return settings.required()

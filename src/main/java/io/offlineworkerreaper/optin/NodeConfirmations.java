@@ -1,0 +1,94 @@
+package io.offlineworkerreaper.optin;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.offlineworkerreaper.kubernetes.FieldManagers;
+import io.offlineworkerreaper.kubernetes.NodeConditions;
+import io.offlineworkerreaper.text.Untrusted;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An operator's word that a node is off, for clusters without a power API: the annotation
+ * {@code offline-worker-reaper/confirmed-off=<reason>} on the Node counts as a successful fence for the node
+ * actions ({@link Fence}). Only while the node is not Ready: a node that turns Ready while annotated is reported,
+ * and the annotation is ignored from then on until it is set again (removed, or given another value). Which
+ * annotations were spent this way is kept in this process's memory: after a restart an annotation still set on a
+ * NotReady node counts again.
+ */
+public final class NodeConfirmations {
+
+    public static final String ANNOTATION = "offline-worker-reaper/confirmed-off";
+    private static final Logger LOG = LoggerFactory.getLogger(NodeConfirmations.class);
+    private static final int MAX_TEXT = 256;
+
+    /**
+     * A confirmation that counts.
+     *
+     * @param node        the node
+     * @param reason      the annotation's value
+     * @param confirmedBy the field manager that set it, or a note that none is recorded
+     */
+    public record Confirmation(String node, String reason, String confirmedBy) {
+        public String text() {
+            return "confirmed off by " + confirmedBy + " (" + ANNOTATION + "=" + reason + ")";
+        }
+    }
+
+    /** A node Ready again while annotated: its confirmation is spent. */
+    public record Spent(String node, String reason) {
+    }
+
+    /** Node -> the annotation value seen while the node was Ready: ignored while it stays that value. */
+    private final Map<String, String> spent = new HashMap<>();
+    private Map<String, Confirmation> valid = Map.of();
+
+    /**
+     * Each cycle, the considered nodes: which confirmations count now, and the nodes Ready again while annotated
+     * (each reported once, when it happens).
+     */
+    public synchronized List<Spent> observe(List<Node> nodes) {
+        Map<String, Confirmation> now = new HashMap<>();
+        List<Spent> newlySpent = new ArrayList<>();
+        java.util.Set<String> annotated = new java.util.HashSet<>();
+        for (Node node : nodes == null ? List.<Node>of() : nodes) {
+            if (node.getMetadata() == null || node.getMetadata().getAnnotations() == null) {
+                continue;
+            }
+            String name = node.getMetadata().getName();
+            String value = node.getMetadata().getAnnotations().get(ANNOTATION);
+            if (value == null) {
+                continue;
+            }
+            annotated.add(name);
+            String reason = value.isBlank() ? "(no reason given)" : Untrusted.line(value, MAX_TEXT);
+            if (NodeConditions.isReady(node)) {
+                if (!value.equals(spent.put(name, value))) {
+                    LOG.warn("Node {} is Ready again while annotated {}={}: the confirmation is ignored until it is set"
+                            + " again", name, ANNOTATION, reason);
+                    newlySpent.add(new Spent(name, reason));
+                }
+            } else if (!value.equals(spent.get(name))) {
+                now.put(name, new Confirmation(name, reason, FieldManagers.setBy(node.getMetadata().getManagedFields(), ANNOTATION, MAX_TEXT)));
+            }
+        }
+        spent.keySet().retainAll(annotated); // removed: set again later, it counts
+        valid = Map.copyOf(now);
+        return newlySpent;
+    }
+
+    /** The confirmation that counts for this node now, if any. */
+    public synchronized Optional<Confirmation> confirmed(String node) {
+        return Optional.ofNullable(valid.get(node));
+    }
+
+    /** Every confirmation that counts now (the status page, --check). */
+    public synchronized List<Confirmation> current() {
+        return List.copyOf(valid.values());
+    }
+}
