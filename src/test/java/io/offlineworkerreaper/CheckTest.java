@@ -128,6 +128,24 @@ class CheckTest extends EtcdWorld {
     }
 
     @Test
+    void should_list_the_removals_asked_for_and_the_nodes_confirmed_off_with_their_verdicts() throws Exception {
+        Scenario.seedCrash(client, registry);
+        client.pods().inNamespace("default").withName("alluxio-worker-577545dc9-2q7z7").edit(p -> new io.fabric8.kubernetes
+                .api.model.PodBuilder(p).editMetadata().addToAnnotations(
+                        io.offlineworkerreaper.kubernetes.RemovalRequest.ANNOTATION, "rack 7").endMetadata().build());
+        client.nodes().withName("alluxio-e2e-worker3").edit(n -> new io.fabric8.kubernetes.api.model.NodeBuilder(n)
+                .editMetadata().addToAnnotations(io.offlineworkerreaper.optin.NodeConfirmations.ANNOTATION, "unplugged")
+                .endMetadata().build());
+
+        String out = check(Map.of()).out();
+
+        assertThat(out).contains("REMOVALS ASKED FOR (offline-worker-reaper/remove)",
+                "- default/alluxio-worker-577545dc9-2q7z7, asked by unknown", "verdict: REMOVE",
+                "NODES CONFIRMED OFF", "- alluxio-e2e-worker3: confirmed off by", "unplugged");
+        assertThat(registry.exists(authorizedKey(CLUSTER, WORKER_3))).as("nothing changed").isTrue();
+    }
+
+    @Test
     void should_exit_2_with_the_selector_finding_and_its_fix() throws Exception {
         Scenario.seedCrash(client, registry);
 

@@ -132,6 +132,9 @@ class OperatorRequestsRoutesTest extends ReaperWorld {
         assertThat(slack.texts()).as("answered once").singleElement().asString()
                 .contains("Not removing pod default/alluxio-worker-1 as asked", "is Ready",
                         "kubectl -n default annotate pod alluxio-worker-1 " + RemovalRequest.ANNOTATION + "-");
+        // and the status page lists the request with its verdict
+        assertThat(reaper.context().getRegistry().lookupByNameAndType("status", io.offlineworkerreaper.observe.StatusPage.class)
+                .json()).contains("\"removalRequests\"", "\"askedBy\" : \"kubectl-annotate\"", "REQUEST_REFUSED");
     }
 
     @Test

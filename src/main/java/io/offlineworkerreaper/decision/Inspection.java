@@ -144,8 +144,10 @@ public final class Inspection {
         for (WorkerPods.Requested asked : requested) {
             WorkerPod pod = asked.pod();
             Remediation own = byPod.get(pod.uid());
-            if (own != null && own.isRemoval()) {
-                continue; // removed this cycle anyway
+            if (own != null && own.isRemoval()) { // removed this cycle anyway: the request is answered with it
+                byPod.put(pod.uid(), new Remediation(own.pod(), own.verdict(), own.workers(), own.detail()
+                        + "; also asked for by " + pod.request().requestedBy(), pod.request(), List.of()));
+                continue;
             }
             List<String> bypassed = new ArrayList<>();
             if (nodes.held()) {
