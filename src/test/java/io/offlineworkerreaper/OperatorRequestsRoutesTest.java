@@ -100,6 +100,25 @@ class OperatorRequestsRoutesTest extends ReaperWorld {
     }
 
     @Test
+    void should_answer_a_request_at_once_in_watch_mode_not_at_the_next_interval() throws Exception {
+        // given a mass failure the breaker holds, a reaper in watch mode with a minute between cycles
+        massFailure(aWorkerPod("alluxio-worker-3", "alluxio-e2e-worker3", "10.244.4.5"));
+        startReaper(Map.of("reaper.detection", "watch", "reaper.check-interval", "60s"));
+        reaper.awaitFirstCycleEnded();
+        await().atMost(Duration.ofSeconds(10)).until(() -> log().contains("Worker pod watch: listing done"));
+
+        // when an operator asks for worker3
+        Instant asked = Instant.now();
+        client.pods().inNamespace("default").withName("alluxio-worker-3").edit(p -> asked(p, "rack 7"));
+
+        // then it goes within seconds: the pod watch starts a cycle
+        await().atMost(Duration.ofSeconds(10)).until(() -> !podExists(client, "default", "alluxio-worker-3"));
+        assertThat(Duration.between(asked, Instant.now())).isLessThan(Duration.ofSeconds(10));
+        assertThat(registry.exists(authorizedKey(CLUSTER, WORKER_3))).isFalse();
+        assertThat(podExists(client, "default", "alluxio-worker-1")).isTrue();
+    }
+
+    @Test
     void should_keep_a_worker_asked_for_while_its_lease_lives_and_name_the_lease() throws Exception {
         create(client, aReadyNode("alluxio-e2e-worker"), aReadyNode("alluxio-e2e-worker2"),
                 aNotReadyNode("alluxio-e2e-worker3"));

@@ -47,7 +47,7 @@ public record CycleBeans(CycleScheduler scheduler, RoutePolicy leadership, Route
             RegistryWatch registryWatch = new RegistryWatch(registry.etcd()::createWatchClient,
                     alluxio.authorizedPrefix(), alluxio.serviceDiscoveryPrefix(), scheduler, WATCH_RETRY, masker);
             WorkerPodWatch workerPodWatch = new WorkerPodWatch(client, alluxio.workersNamespace(),
-                    alluxio.workersSelector());
+                    alluxio.workersSelector(), scheduler);
             services.addAll(List.of(nodeWatch, registryWatch, workerPodWatch));
             caches = new WatchCaches(workerPodWatch, registryWatch, nodeWatch);
             nodeSource.useCache(caches::nodes);

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.offlineworkerreaper.decision.WorkerPods;
+import io.offlineworkerreaper.kubernetes.RemovalRequest;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,13 +28,31 @@ public final class WorkerPodWatch extends ServiceSupport {
     private final KubernetesClient client;
     private final String namespace;
     private final Map<String, String> selector;
+    private final CycleScheduler cycles;
     private SharedIndexInformer<Pod> informer;
     private SlimStore<Pod> store;
 
     public WorkerPodWatch(KubernetesClient client, String namespace, Map<String, String> selector) {
+        this(client, namespace, selector, null);
+    }
+
+    /** {@code cycles}: started at once when an operator asks for a worker's removal (null: not). */
+    public WorkerPodWatch(KubernetesClient client, String namespace, Map<String, String> selector,
+                          CycleScheduler cycles) {
         this.client = client;
         this.namespace = namespace;
         this.selector = Map.copyOf(selector);
+        this.cycles = cycles;
+    }
+
+    /** A removal asked for, or its reason changed: the next cycle answers it now, not at the next interval. */
+    void changed(Pod before, Pod after) {
+        RemovalRequest asked = RemovalRequest.of(after);
+        RemovalRequest was = before == null ? null : RemovalRequest.of(before);
+        if (cycles != null && asked != null && (was == null || !was.reason().equals(asked.reason()))) {
+            cycles.trigger("removal asked for pod " + after.getMetadata().getNamespace() + "/"
+                    + after.getMetadata().getName() + " (" + RemovalRequest.ANNOTATION + ")");
+        }
     }
 
     @Override
@@ -51,10 +70,12 @@ public final class WorkerPodWatch extends ServiceSupport {
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
+                changed(null, pod);
             }
 
             @Override
             public void onUpdate(Pod before, Pod after) {
+                changed(before, after);
             }
 
             @Override
