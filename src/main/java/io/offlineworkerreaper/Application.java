@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.offlineworkerreaper.cycle.Once;
-import io.offlineworkerreaper.settings.InvalidSettingException;
 import io.offlineworkerreaper.settings.EarlySettings;
+import io.offlineworkerreaper.settings.InvalidSettingException;
 
 /**
  * Entry point. {@code java -jar offline-worker-reaper.jar [--check | --once] [-Dkey=value ...]}: settings given as

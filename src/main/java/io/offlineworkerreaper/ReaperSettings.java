@@ -1,8 +1,6 @@
 package io.offlineworkerreaper;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;

@@ -7,7 +7,6 @@ import io.offlineworkerreaper.cycle.ControlSettings;
 import io.offlineworkerreaper.cycle.CycleSettings;
 import io.offlineworkerreaper.cycle.LeaderElectionSettings;
 import io.offlineworkerreaper.optin.OptInSettings;
-import io.offlineworkerreaper.ReaperSettings;
 
 /**
  * Every Kubernetes permission the configured reaper uses, as {@code kubectl auth can-i} asks it: what

@@ -8,12 +8,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import io.offlineworkerreaper.alluxio.UnaccountedHeartbeats;
 
+import io.offlineworkerreaper.alluxio.UnaccountedHeartbeats;
 import io.offlineworkerreaper.cycle.LeaderElectionSettings;
-import io.offlineworkerreaper.decision.RemediationPlanner;
 import io.offlineworkerreaper.settings.InvalidSettingException;
-import io.offlineworkerreaper.settings.SecretMasker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

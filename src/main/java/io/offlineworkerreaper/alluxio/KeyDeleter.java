@@ -8,11 +8,11 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
-import io.etcd.jetcd.kv.TxnResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

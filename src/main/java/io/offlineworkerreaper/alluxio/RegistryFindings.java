@@ -11,7 +11,6 @@ import java.util.stream.Collectors;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.offlineworkerreaper.alluxio.WorkerMatching.Registration;
 import io.offlineworkerreaper.kubernetes.PodIdentity;
-import io.offlineworkerreaper.kubernetes.PodIdentity;
 
 /**
  * Looks at the registry and the worker pods together and says what is misconfigured, with the fix: a worker

@@ -2,7 +2,6 @@ package io.offlineworkerreaper.cycle;
 
 import java.util.List;
 import java.util.Objects;
-import io.offlineworkerreaper.kubernetes.NodeConditions;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
@@ -10,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.offlineworkerreaper.decision.NodeReadiness;
+import io.offlineworkerreaper.kubernetes.NodeConditions;
 import io.offlineworkerreaper.kubernetes.NodeSource;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;

@@ -6,12 +6,12 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 import io.offlineworkerreaper.notify.Destinations;
+import io.offlineworkerreaper.observe.CycleTracker;
 import io.offlineworkerreaper.settings.Durations;
 import io.offlineworkerreaper.settings.InvalidSettingException;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.offlineworkerreaper.observe.CycleTracker;
 
 /**
  * {@code --once}: one cycle, then exit, for a CronJob like the pod-reaper it replaces. Exit code 0 when there

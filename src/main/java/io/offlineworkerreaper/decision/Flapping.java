@@ -9,9 +9,9 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import io.offlineworkerreaper.kubernetes.NodeConditions;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.offlineworkerreaper.kubernetes.NodeConditions;
 
 /**
  * Which nodes flap between Ready and not Ready (bean {@code flapping}): {@link #TRANSITIONS} changes seen within

@@ -11,10 +11,10 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.offlineworkerreaper.kubernetes.LabelSelector;
 import io.offlineworkerreaper.kubernetes.NodeConditions;
+import io.offlineworkerreaper.kubernetes.NotReadyNode;
 import io.offlineworkerreaper.settings.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.offlineworkerreaper.kubernetes.NotReadyNode;
 
 /**
  * Decides which nodes are NotReady: the Ready condition is False or Unknown, and has been for at least the

@@ -2,10 +2,10 @@ package io.offlineworkerreaper.decision;
 
 import java.util.ArrayList;
 import java.util.List;
-import io.offlineworkerreaper.kubernetes.WorkerPod;
 
 import io.offlineworkerreaper.alluxio.WorkerMatching;
 import io.offlineworkerreaper.kubernetes.RemovalRequest;
+import io.offlineworkerreaper.kubernetes.WorkerPod;
 import io.offlineworkerreaper.text.Untrusted;
 
 /**

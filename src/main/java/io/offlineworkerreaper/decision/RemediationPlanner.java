@@ -2,16 +2,15 @@ package io.offlineworkerreaper.decision;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import io.offlineworkerreaper.kubernetes.RemovalRequest;
-import io.offlineworkerreaper.kubernetes.WorkerPod;
-import io.offlineworkerreaper.alluxio.UnaccountedHeartbeats;
 
 import io.offlineworkerreaper.alluxio.AlluxioSettings;
+import io.offlineworkerreaper.alluxio.UnaccountedHeartbeats;
 import io.offlineworkerreaper.alluxio.WorkerMatching.Registration;
 import io.offlineworkerreaper.alluxio.WorkerMatching;
+import io.offlineworkerreaper.kubernetes.RemovalRequest;
+import io.offlineworkerreaper.kubernetes.WorkerPod;
 
 /**
  * Decides, for each worker pod on a NotReady node, whether it is proven dead. The etcd heartbeat has the last

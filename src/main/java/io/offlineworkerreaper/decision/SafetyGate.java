@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import io.offlineworkerreaper.kubernetes.NodeConditions;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.offlineworkerreaper.kubernetes.NodeConditions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,15 +6,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import io.offlineworkerreaper.kubernetes.WorkerPod;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.offlineworkerreaper.kubernetes.NotReadyNode;
-import io.offlineworkerreaper.decision.OptOut;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.offlineworkerreaper.kubernetes.PodIdentity;
 import io.offlineworkerreaper.kubernetes.RemovalRequest;
+import io.offlineworkerreaper.kubernetes.WorkerPod;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The listed worker pods: all of them as identities (every live heartbeat must belong to one of them, on any

@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.utils.URLUtils;
 import io.offlineworkerreaper.text.Untrusted;
-import io.offlineworkerreaper.kubernetes.WorkerPod;
 
 /**
  * Force-deletes a worker pod (grace period 0), the way {@code kubectl delete pod --grace-period=0 --force}

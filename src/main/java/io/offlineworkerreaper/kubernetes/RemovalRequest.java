@@ -1,6 +1,5 @@
 package io.offlineworkerreaper.kubernetes;
 
-
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -3,20 +3,20 @@ package io.offlineworkerreaper.notify;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import io.offlineworkerreaper.text.Errors;
 
 import io.offlineworkerreaper.alluxio.Finding;
+import io.offlineworkerreaper.decision.Action;
 import io.offlineworkerreaper.decision.Flapping;
 import io.offlineworkerreaper.decision.Remediation;
 import io.offlineworkerreaper.decision.RunMode;
 import io.offlineworkerreaper.decision.SafetyGate;
 import io.offlineworkerreaper.kubernetes.PodReaper;
 import io.offlineworkerreaper.kubernetes.WorkerPod;
-import io.offlineworkerreaper.decision.Action;
 import io.offlineworkerreaper.optin.Fence;
 import io.offlineworkerreaper.optin.NodeConfirmations;
 import io.offlineworkerreaper.settings.Durations;
 import io.offlineworkerreaper.settings.SecretMasker;
+import io.offlineworkerreaper.text.Errors;
 import org.apache.camel.Exchange;
 
 /**

@@ -10,11 +10,11 @@ import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.offlineworkerreaper.decision.Action;
 import io.offlineworkerreaper.decision.Remediation;
 import io.offlineworkerreaper.decision.SafetyGate;
 import io.offlineworkerreaper.kubernetes.PodReaper;
 import io.offlineworkerreaper.notify.AnnouncementMemory;
-import io.offlineworkerreaper.decision.Action;
 import io.offlineworkerreaper.settings.SecretMasker;
 import org.apache.camel.Exchange;
 

@@ -3,10 +3,9 @@ package io.offlineworkerreaper.observe;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.LongSupplier;
-import io.offlineworkerreaper.text.Errors;
 
-import io.offlineworkerreaper.notify.NoticeWriter;
 import io.offlineworkerreaper.settings.SecretMasker;
+import io.offlineworkerreaper.text.Errors;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 

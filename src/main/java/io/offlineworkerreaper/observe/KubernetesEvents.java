@@ -15,11 +15,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.offlineworkerreaper.decision.Action;
 import io.offlineworkerreaper.decision.Remediation;
 import io.offlineworkerreaper.decision.SafetyGate;
 import io.offlineworkerreaper.kubernetes.PodReaper;
 import io.offlineworkerreaper.kubernetes.WorkerPod;
-import io.offlineworkerreaper.decision.Action;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,10 +1,5 @@
 package io.offlineworkerreaper.observe;
 
-import io.offlineworkerreaper.decision.Remediation;
-import io.offlineworkerreaper.decision.SafetyGate;
-import io.offlineworkerreaper.kubernetes.PodReaper;
-import io.offlineworkerreaper.notify.NoticeWriter;
-import io.offlineworkerreaper.decision.Action;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -12,7 +7,12 @@ import java.util.Deque;
 import java.util.List;
 import java.util.function.LongSupplier;
 
+import io.offlineworkerreaper.decision.Action;
+import io.offlineworkerreaper.decision.Remediation;
 import io.offlineworkerreaper.decision.RunMode;
+import io.offlineworkerreaper.decision.SafetyGate;
+import io.offlineworkerreaper.kubernetes.PodReaper;
+import io.offlineworkerreaper.notify.NoticeWriter;
 import io.offlineworkerreaper.optin.Fence;
 import org.apache.camel.Exchange;
 

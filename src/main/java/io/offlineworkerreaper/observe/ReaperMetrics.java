@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import io.offlineworkerreaper.notify.DeliveryMetrics;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.Counter;
@@ -12,8 +11,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.offlineworkerreaper.alluxio.Finding;
-import io.offlineworkerreaper.decision.Remediation;
 import io.offlineworkerreaper.decision.Action;
+import io.offlineworkerreaper.decision.Remediation;
+import io.offlineworkerreaper.notify.DeliveryMetrics;
 
 /**
  * The reaper's own Prometheus metrics, next to Camel's, under {@code /observe/metrics}:

@@ -11,13 +11,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Node;
 import io.offlineworkerreaper.decision.HourlyBudget;
-import io.offlineworkerreaper.optin.NodeConfirmations;
 import io.offlineworkerreaper.decision.NodeReadiness;
-import io.offlineworkerreaper.kubernetes.NotReadyNode;
 import io.offlineworkerreaper.decision.Pause;
 import io.offlineworkerreaper.decision.Remediation;
 import io.offlineworkerreaper.decision.RunMode;
 import io.offlineworkerreaper.decision.SafetyGate;
+import io.offlineworkerreaper.kubernetes.NotReadyNode;
+import io.offlineworkerreaper.optin.NodeConfirmations;
 
 /**
  * {@code GET /observe/status} on the management port (bean {@code status}): what the reaper sees and waits for,

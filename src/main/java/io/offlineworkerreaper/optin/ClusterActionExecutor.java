@@ -5,19 +5,18 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import io.offlineworkerreaper.kubernetes.NodeConditions;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.offlineworkerreaper.kubernetes.LeaseGuard;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.offlineworkerreaper.decision.NodeReadiness;
+import io.offlineworkerreaper.decision.Action;
+import io.offlineworkerreaper.kubernetes.LeaseGuard;
+import io.offlineworkerreaper.kubernetes.NodeConditions;
 import io.offlineworkerreaper.kubernetes.NotReadyNode;
 import io.offlineworkerreaper.kubernetes.PodReaper;
-import io.offlineworkerreaper.decision.Action;
 
 /**
  * The Kubernetes calls of the opt-in remediations, which camel-kubernetes cannot make (force-delete, patch a

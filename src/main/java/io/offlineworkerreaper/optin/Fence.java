@@ -8,18 +8,18 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import io.offlineworkerreaper.text.Errors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.offlineworkerreaper.decision.Action;
 import io.offlineworkerreaper.settings.SecretMasker;
+import io.offlineworkerreaper.text.Errors;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.offlineworkerreaper.decision.Action;
 
 /**
  * Proves a node is off before the out-of-service taint or the Node's deletion: calls {@code reaper.node.fence-uri}

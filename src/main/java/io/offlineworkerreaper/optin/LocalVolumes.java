@@ -16,10 +16,10 @@ import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
-import io.offlineworkerreaper.kubernetes.NotReadyNode;
-import io.offlineworkerreaper.decision.OptOut;
-import io.offlineworkerreaper.settings.Durations;
 import io.offlineworkerreaper.decision.Action;
+import io.offlineworkerreaper.decision.OptOut;
+import io.offlineworkerreaper.kubernetes.NotReadyNode;
+import io.offlineworkerreaper.settings.Durations;
 
 /**
  * Which pods on NotReady nodes are held there by a local volume: a PVC bound to a PersistentVolume whose node

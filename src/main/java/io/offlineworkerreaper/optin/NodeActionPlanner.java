@@ -4,17 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import io.offlineworkerreaper.kubernetes.NodeConditions;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Taint;
-import io.offlineworkerreaper.decision.NodeReadiness;
-import io.offlineworkerreaper.kubernetes.NotReadyNode;
+import io.offlineworkerreaper.decision.Action;
 import io.offlineworkerreaper.decision.OptOut;
+import io.offlineworkerreaper.kubernetes.NodeConditions;
+import io.offlineworkerreaper.kubernetes.NotReadyNode;
 import io.offlineworkerreaper.settings.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.offlineworkerreaper.decision.Action;
 
 /**
  * What to do to the nodes themselves ({@code reaper.node.action}): cordon, taint out-of-service or delete a

@@ -10,11 +10,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.offlineworkerreaper.decision.Action;
 import io.offlineworkerreaper.kubernetes.NotReadyNode;
 import io.offlineworkerreaper.settings.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.offlineworkerreaper.decision.Action;
 
 /**
  * Which pods stuck Terminating on NotReady nodes to force-delete: the kubelet that would finish their deletion

@@ -16,7 +16,6 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-
 /**
  * Reads raw setting values and turns each bad one into an {@link InvalidSettingException} naming the key: every
  * settings section ({@code from(Reader)}) parses its keys with it.

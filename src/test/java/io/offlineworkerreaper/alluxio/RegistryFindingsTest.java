@@ -6,6 +6,7 @@ import java.util.Map;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.offlineworkerreaper.demo.AlluxioRegistry;
 import io.offlineworkerreaper.demo.ClusterObjects;
+import io.offlineworkerreaper.kubernetes.PodIdentity;
 import org.junit.jupiter.api.Test;
 
 import static io.offlineworkerreaper.alluxio.WorkerMatchingTest.DEAD;
@@ -14,7 +15,6 @@ import static io.offlineworkerreaper.alluxio.WorkerMatchingTest.LIVE;
 import static io.offlineworkerreaper.alluxio.WorkerMatchingTest.SD;
 import static io.offlineworkerreaper.alluxio.WorkerMatchingTest.registry;
 import static org.assertj.core.api.Assertions.assertThat;
-import io.offlineworkerreaper.kubernetes.PodIdentity;
 
 class RegistryFindingsTest {
 

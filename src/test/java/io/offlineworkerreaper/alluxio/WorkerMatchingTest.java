@@ -9,11 +9,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.offlineworkerreaper.demo.AlluxioRegistry;
 import io.offlineworkerreaper.demo.ClusterObjects;
+import io.offlineworkerreaper.kubernetes.PodIdentity;
 import org.junit.jupiter.api.Test;
 
 import static io.offlineworkerreaper.alluxio.WorkerRegistryTest.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
-import io.offlineworkerreaper.kubernetes.PodIdentity;
 
 /** The matcher over every registration form of shared/fixtures/alluxio-etcd/README.md. */
 public class WorkerMatchingTest {

@@ -3,8 +3,8 @@ package io.offlineworkerreaper.cycle;
 import java.util.List;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.offlineworkerreaper.demo.ClusterObjects;
 import io.offlineworkerreaper.decision.WorkerPods;
+import io.offlineworkerreaper.demo.ClusterObjects;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

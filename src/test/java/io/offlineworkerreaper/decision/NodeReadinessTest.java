@@ -10,10 +10,10 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.offlineworkerreaper.demo.ClusterObjects;
 import io.offlineworkerreaper.kubernetes.LabelSelector;
+import io.offlineworkerreaper.kubernetes.NotReadyNode;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import io.offlineworkerreaper.kubernetes.NotReadyNode;
 
 class NodeReadinessTest {
 

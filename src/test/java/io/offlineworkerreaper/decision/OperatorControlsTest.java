@@ -5,19 +5,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import io.offlineworkerreaper.kubernetes.WorkerPod;
 
 import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.offlineworkerreaper.demo.ClusterObjects;
+import io.offlineworkerreaper.kubernetes.NotReadyNode;
+import io.offlineworkerreaper.kubernetes.WorkerPod;
 import io.offlineworkerreaper.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static io.offlineworkerreaper.decision.Remediations.aDeadWorker;
 import static io.offlineworkerreaper.decision.Remediations.aWorkerPod;
 import static org.assertj.core.api.Assertions.assertThat;
-import io.offlineworkerreaper.kubernetes.NotReadyNode;
 
 /** The operator's controls, without Camel: the pause, the hourly budget, flapping nodes. */
 class OperatorControlsTest {

@@ -4,15 +4,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import io.offlineworkerreaper.kubernetes.WorkerPod;
-import io.offlineworkerreaper.alluxio.UnaccountedHeartbeats;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.offlineworkerreaper.alluxio.AlluxioSettings;
-import io.offlineworkerreaper.kubernetes.PodIdentity;
+import io.offlineworkerreaper.alluxio.UnaccountedHeartbeats;
 import io.offlineworkerreaper.alluxio.WorkerMatching;
 import io.offlineworkerreaper.demo.AlluxioRegistry;
 import io.offlineworkerreaper.demo.ClusterObjects;
+import io.offlineworkerreaper.kubernetes.NotReadyNode;
+import io.offlineworkerreaper.kubernetes.PodIdentity;
+import io.offlineworkerreaper.kubernetes.WorkerPod;
 import org.junit.jupiter.api.Test;
 
 import static io.offlineworkerreaper.alluxio.WorkerMatchingTest.DEAD;
@@ -21,7 +22,6 @@ import static io.offlineworkerreaper.alluxio.WorkerMatchingTest.LIVE;
 import static io.offlineworkerreaper.alluxio.WorkerMatchingTest.SD;
 import static io.offlineworkerreaper.alluxio.WorkerMatchingTest.registry;
 import static org.assertj.core.api.Assertions.assertThat;
-import io.offlineworkerreaper.kubernetes.NotReadyNode;
 
 class RemediationPlannerTest {
 

@@ -3,14 +3,14 @@ package io.offlineworkerreaper.decision;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import io.offlineworkerreaper.kubernetes.WorkerPod;
 
 import io.offlineworkerreaper.alluxio.AlluxioKeys;
-import io.offlineworkerreaper.kubernetes.PodIdentity;
 import io.offlineworkerreaper.alluxio.WorkerEntry;
 import io.offlineworkerreaper.alluxio.WorkerMatching;
 import io.offlineworkerreaper.demo.ClusterObjects;
 import io.offlineworkerreaper.kubernetes.NotReadyNode;
+import io.offlineworkerreaper.kubernetes.PodIdentity;
+import io.offlineworkerreaper.kubernetes.WorkerPod;
 
 /** Small named builders of decisions, for the tests of what is done with them (notices, caps, deletes). */
 public final class Remediations {

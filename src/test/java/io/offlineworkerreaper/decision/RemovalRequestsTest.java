@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 
 import io.fabric8.kubernetes.api.model.FieldsV1;
-import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.offlineworkerreaper.alluxio.UnaccountedHeartbeats;

@@ -5,15 +5,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import io.offlineworkerreaper.kubernetes.WorkerPod;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.offlineworkerreaper.demo.ClusterObjects;
+import io.offlineworkerreaper.kubernetes.NotReadyNode;
+import io.offlineworkerreaper.kubernetes.WorkerPod;
 import io.offlineworkerreaper.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import io.offlineworkerreaper.kubernetes.NotReadyNode;
 
 class SafetyGateTest {
 

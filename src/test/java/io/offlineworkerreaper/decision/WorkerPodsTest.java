@@ -6,13 +6,13 @@ import java.util.List;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.offlineworkerreaper.kubernetes.NotReadyNode;
 import io.offlineworkerreaper.demo.ClusterObjects;
+import io.offlineworkerreaper.kubernetes.NotReadyNode;
+import io.offlineworkerreaper.kubernetes.PodIdentity;
+import io.offlineworkerreaper.kubernetes.WorkerPod;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import io.offlineworkerreaper.kubernetes.PodIdentity;
-import io.offlineworkerreaper.kubernetes.WorkerPod;
 
 class WorkerPodsTest {
 

@@ -13,7 +13,6 @@ import io.offlineworkerreaper.demo.ClusterObjects;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import io.offlineworkerreaper.kubernetes.WorkerPod;
 
 @EnableKubernetesMockClient(crud = true)
 class PodReaperTest {

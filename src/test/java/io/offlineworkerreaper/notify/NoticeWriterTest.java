@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import io.offlineworkerreaper.kubernetes.NotReadyNode;
 import io.offlineworkerreaper.decision.Remediation;
 import io.offlineworkerreaper.decision.Remediations;
+import io.offlineworkerreaper.kubernetes.NotReadyNode;
 import io.offlineworkerreaper.kubernetes.PodReaper;
 import io.offlineworkerreaper.kubernetes.WorkerPod;
 import io.offlineworkerreaper.settings.SecretMasker;

@@ -11,12 +11,12 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.offlineworkerreaper.kubernetes.NotReadyNode;
+import io.offlineworkerreaper.decision.Action;
 import io.offlineworkerreaper.decision.Remediation;
+import io.offlineworkerreaper.kubernetes.NotReadyNode;
 import io.offlineworkerreaper.kubernetes.PodReaper;
 import io.offlineworkerreaper.kubernetes.WorkerPod;
 import io.offlineworkerreaper.notify.AnnouncementMemory;
-import io.offlineworkerreaper.decision.Action;
 import io.offlineworkerreaper.settings.SecretMasker;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;

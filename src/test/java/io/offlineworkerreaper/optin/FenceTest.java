@@ -3,6 +3,7 @@ package io.offlineworkerreaper.optin;
 import java.util.List;
 
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.offlineworkerreaper.decision.Action;
 import io.offlineworkerreaper.settings.SecretMasker;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -10,7 +11,6 @@ import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import io.offlineworkerreaper.decision.Action;
 
 /** What counts as fenced: success only. */
 class FenceTest {

@@ -14,8 +14,9 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.offlineworkerreaper.kubernetes.NotReadyNode;
+import io.offlineworkerreaper.decision.Action;
 import io.offlineworkerreaper.decision.OptOut;
+import io.offlineworkerreaper.kubernetes.NotReadyNode;
 import io.offlineworkerreaper.settings.Reader;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,6 @@ import static io.offlineworkerreaper.optin.LocalVolumeObjects.claim;
 import static io.offlineworkerreaper.optin.LocalVolumeObjects.podWith;
 import static io.offlineworkerreaper.optin.LocalVolumeObjects.volume;
 import static org.assertj.core.api.Assertions.assertThat;
-import io.offlineworkerreaper.decision.Action;
 
 /** Which pods on a NotReady node a local volume holds there, and which released PVCs need their finalizers cleared. */
 class LocalVolumesTest {

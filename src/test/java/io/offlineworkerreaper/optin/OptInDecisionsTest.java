@@ -14,14 +14,14 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.offlineworkerreaper.kubernetes.NotReadyNode;
+import io.offlineworkerreaper.decision.Action;
 import io.offlineworkerreaper.demo.ClusterObjects;
+import io.offlineworkerreaper.kubernetes.NotReadyNode;
 import io.offlineworkerreaper.settings.Reader;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import io.offlineworkerreaper.decision.Action;
 
 /** The decisions of the opt-in remediations, without Camel or an API server. */
 class OptInDecisionsTest {
