@@ -33,7 +33,9 @@ public final class NodeWatch extends ServiceSupport {
     private final KubernetesClient client;
     private final NodeReadiness readiness;
     private final CycleScheduler cycles;
-    private SharedIndexInformer<Node> informer;
+    private volatile SharedIndexInformer<Node> informer;
+    private final StuckWatch stuck = new StuckWatch("Node watch", java.time.Clock.systemUTC(),
+            StuckWatch.LIMIT);
 
     public NodeWatch(KubernetesClient client, NodeReadiness readiness, CycleScheduler cycles) {
         this.client = client;
@@ -82,7 +84,10 @@ public final class NodeWatch extends ServiceSupport {
 
     /** The informer's readiness-only nodes while it is watching; null otherwise (the cycle then lists). */
     public List<Node> cached() {
-        return isWatching() ? informer.getStore().list() : null;
+        if (watchingOrRestarted()) {
+            return informer.getStore().list();
+        }
+        return null;
     }
 
     void changed(Node before, Node after) {
@@ -102,6 +107,16 @@ public final class NodeWatch extends ServiceSupport {
     private static List<String> readyState(Node node) {
         NodeCondition ready = node == null ? null : NodeConditions.ready(node);
         return ready == null ? null : java.util.Arrays.asList(ready.getStatus(), ready.getLastTransitionTime());
+    }
+
+    /** Whether the informer watches; one that has not for {@link StuckWatch#LIMIT} is replaced by a new one. */
+    private boolean watchingOrRestarted() {
+        return stuck.watchingOrRestart(isWatching(), isStarted(), this::restart);
+    }
+
+    private synchronized void restart() {
+        informer.stop();
+        doStart();
     }
 
     @Override

@@ -29,7 +29,9 @@ public final class WorkerPodWatch extends ServiceSupport {
     private final String namespace;
     private final Map<String, String> selector;
     private final CycleScheduler cycles;
-    private SharedIndexInformer<Pod> informer;
+    private volatile SharedIndexInformer<Pod> informer;
+    private final StuckWatch stuck = new StuckWatch("Worker pod watch", java.time.Clock.systemUTC(),
+            StuckWatch.LIMIT);
     private SlimStore<Pod> store;
 
     public WorkerPodWatch(KubernetesClient client, String namespace, Map<String, String> selector) {
@@ -98,7 +100,20 @@ public final class WorkerPodWatch extends ServiceSupport {
 
     /** The informer's slim worker pods while it is watching; null otherwise (the cycle then lists them). */
     public List<Pod> cached() {
-        return isWatching() ? store.snapshot() : null;
+        if (watchingOrRestarted()) {
+            return store.snapshot();
+        }
+        return null;
+    }
+
+    /** Whether the informer watches; one that has not for {@link StuckWatch#LIMIT} is replaced by a new one. */
+    private boolean watchingOrRestarted() {
+        return stuck.watchingOrRestart(isWatching(), isStarted(), this::restart);
+    }
+
+    private synchronized void restart() {
+        informer.stop();
+        doStart();
     }
 
     @Override
