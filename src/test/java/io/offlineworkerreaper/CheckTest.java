@@ -141,7 +141,7 @@ class CheckTest extends EtcdWorld {
 
         assertThat(out).contains("REMOVALS ASKED FOR (offline-worker-reaper/remove)",
                 "- default/alluxio-worker-577545dc9-2q7z7, asked by unknown", "verdict: REMOVE",
-                "NODES CONFIRMED OFF", "- alluxio-e2e-worker3: confirmed off by", "unplugged");
+                "NODES CONFIRMED OFF", "- alluxio-e2e-worker3: confirmed off (offline-worker-reaper/confirmed-off=unplugged)");
         assertThat(registry.exists(authorizedKey(CLUSTER, WORKER_3))).as("nothing changed").isTrue();
     }
 

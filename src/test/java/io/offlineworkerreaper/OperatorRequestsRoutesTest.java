@@ -225,7 +225,7 @@ class OperatorRequestsRoutesTest extends ReaperWorld {
 
         // then the taint is applied, and said so with the operator's reason
         await().atMost(Duration.ofSeconds(10)).until(() -> NodeActionPlanner.hasOutOfServiceTaint(node("alluxio-e2e-worker3")));
-        assertThat(log()).contains("confirmed off by", "pulled the plug, ticket 7");
+        assertThat(log()).contains("confirmed off (offline-worker-reaper/confirmed-off=pulled the plug, ticket 7)");
 
         // when the node turns Ready with the annotation still on, then down again
         client.nodes().withName("alluxio-e2e-worker3").edit(n -> new NodeBuilder(n).editSpec().withTaints(List.of())

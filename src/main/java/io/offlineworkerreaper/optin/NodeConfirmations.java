@@ -36,7 +36,9 @@ public final class NodeConfirmations {
      */
     public record Confirmation(String node, String reason, String confirmedBy) {
         public String text() {
-            return "confirmed off by " + confirmedBy + " (" + ANNOTATION + "=" + reason + ")";
+            // the node lists keep the reaper's own annotations but not managedFields: who set it is often unknown
+            return "confirmed off" + (confirmedBy.startsWith("unknown") ? "" : " by " + confirmedBy) + " ("
+                    + ANNOTATION + "=" + reason + ")";
         }
     }
 

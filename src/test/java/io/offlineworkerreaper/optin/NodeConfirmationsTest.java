@@ -27,7 +27,7 @@ class NodeConfirmationsTest {
 
         assertThat(confirmations.observe(List.of(node("Unknown", "unplugged")))).isEmpty();
         assertThat(confirmations.confirmed("n1")).hasValueSatisfying(c -> assertThat(c.text())
-                .contains("unplugged", NodeConfirmations.ANNOTATION));
+                .isEqualTo("confirmed off (" + NodeConfirmations.ANNOTATION + "=unplugged)"));
 
         // Ready again while annotated: reported once, then ignored
         assertThat(confirmations.observe(List.of(node("True", "unplugged")))).singleElement()
