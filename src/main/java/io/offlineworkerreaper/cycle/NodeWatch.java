@@ -45,6 +45,11 @@ public final class NodeWatch extends ServiceSupport {
 
     @Override
     protected void doStart() {
+        startInformer();
+        stuck.start(this::isWatching, this::restart);
+    }
+
+    private void startInformer() {
         // lists in pages of 500: 5,000 whole nodes in one answer (64 MB) do not fit the Deployment's heap
         informer = client.nodes().withLimit(LIST_PAGE).runnableInformer(0);
         informer.itemStore(new SlimStore<>(node -> node.getMetadata().getName(), NodeSource::slim));
@@ -84,7 +89,7 @@ public final class NodeWatch extends ServiceSupport {
 
     /** The informer's readiness-only nodes while it is watching; null otherwise (the cycle then lists). */
     public List<Node> cached() {
-        if (watchingOrRestarted()) {
+        if (isWatching()) {
             return informer.getStore().list();
         }
         return null;
@@ -109,18 +114,17 @@ public final class NodeWatch extends ServiceSupport {
         return ready == null ? null : java.util.Arrays.asList(ready.getStatus(), ready.getLastTransitionTime());
     }
 
-    /** Whether the informer watches; one that has not for {@link StuckWatch#LIMIT} is replaced by a new one. */
-    private boolean watchingOrRestarted() {
-        return stuck.watchingOrRestart(isWatching(), isStarted(), this::restart);
-    }
-
+    /** A new informer in place of one that has not watched for {@link StuckWatch#LIMIT}. */
     private synchronized void restart() {
-        informer.stop();
-        doStart();
+        if (isStarted()) {
+            informer.stop();
+            startInformer();
+        }
     }
 
     @Override
     protected void doStop() {
+        stuck.stop();
         if (informer != null) {
             informer.stop();
         }

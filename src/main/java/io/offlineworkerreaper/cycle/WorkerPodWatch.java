@@ -59,6 +59,11 @@ public final class WorkerPodWatch extends ServiceSupport {
 
     @Override
     protected void doStart() {
+        startInformer();
+        stuck.start(this::isWatching, this::restart);
+    }
+
+    private void startInformer() {
         informer = client.pods().inNamespace(namespace).withLabels(selector).withLimit(NodeWatch.LIST_PAGE)
                 .runnableInformer(0);
         store = new SlimStore<>(pod -> pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(),
@@ -100,24 +105,23 @@ public final class WorkerPodWatch extends ServiceSupport {
 
     /** The informer's slim worker pods while it is watching; null otherwise (the cycle then lists them). */
     public List<Pod> cached() {
-        if (watchingOrRestarted()) {
+        if (isWatching()) {
             return store.snapshot();
         }
         return null;
     }
 
-    /** Whether the informer watches; one that has not for {@link StuckWatch#LIMIT} is replaced by a new one. */
-    private boolean watchingOrRestarted() {
-        return stuck.watchingOrRestart(isWatching(), isStarted(), this::restart);
-    }
-
+    /** A new informer in place of one that has not watched for {@link StuckWatch#LIMIT}. */
     private synchronized void restart() {
-        informer.stop();
-        doStart();
+        if (isStarted()) {
+            informer.stop();
+            startInformer();
+        }
     }
 
     @Override
     protected void doStop() {
+        stuck.stop();
         if (informer != null) {
             informer.stop();
         }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** An informer that has not watched for the limit is started again, once per limit, and only while it runs. */
+/** An informer that has not watched for the limit is started again, once per limit, by a look every few seconds. */
 class StuckWatchTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-05T01:00:00Z"));
@@ -17,7 +17,8 @@ class StuckWatchTest {
     private final AtomicInteger restarts = new AtomicInteger();
 
     private boolean look(boolean watching) {
-        return stuck.watchingOrRestart(watching, true, restarts::incrementAndGet);
+        stuck.look(watching, restarts::incrementAndGet);
+        return watching;
     }
 
     @Test
@@ -51,10 +52,15 @@ class StuckWatchTest {
     }
 
     @Test
-    void should_not_restart_a_watch_whose_service_is_stopped() {
-        stuck.watchingOrRestart(false, false, restarts::incrementAndGet);
-        clock.advance(Duration.ofMinutes(5));
-        stuck.watchingOrRestart(false, false, restarts::incrementAndGet);
-        assertThat(restarts).hasValue(0);
+    void should_look_on_a_thread_of_its_own_until_stopped() throws Exception {
+        StuckWatch quick = new StuckWatch("Node watch", java.time.Clock.systemUTC(), Duration.ZERO, Duration.ofMillis(50));
+        quick.start(() -> false, restarts::incrementAndGet);
+        quick.start(() -> false, restarts::incrementAndGet); // once started, started once
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> restarts.get() >= 2);
+        quick.stop();
+        int after = restarts.get();
+        // stopped: no more looks (a look already running may still end)
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .until(() -> restarts.get() <= after + 1);
     }
 }
