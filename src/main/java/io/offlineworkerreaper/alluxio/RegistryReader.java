@@ -1,12 +1,10 @@
 package io.offlineworkerreaper.alluxio;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
@@ -39,8 +37,8 @@ public final class RegistryReader implements AutoCloseable {
 
     private GetResponse get(String prefix) {
         try {
-            return client().getKVClient().get(ByteSequence.from(prefix, StandardCharsets.UTF_8),
-                    GetOption.builder().isPrefix(true).build()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return client().getKVClient().get(AlluxioKeys.bytes(prefix), GetOption.builder().isPrefix(true).build())
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

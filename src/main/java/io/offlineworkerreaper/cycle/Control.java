@@ -160,10 +160,6 @@ public final class Control implements SafetyGate.BreakerMemory, RemediationPlann
         return RemovalBudget.nextAllowed(removals, clock.instant());
     }
 
-    public int maxPerHour() {
-        return maxPerHour;
-    }
-
     /**
      * Takes the window and the breaker's state from a copy of the ConfigMap, unless the copy predates this
      * process's own last write (a watch that has not caught up yet).

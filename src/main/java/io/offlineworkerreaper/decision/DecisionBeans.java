@@ -2,7 +2,6 @@ package io.offlineworkerreaper.decision;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -35,14 +34,8 @@ public record DecisionBeans(RunMode runMode, NodeReadiness nodeReadiness, Flappi
 
     /** The beans the routes name. */
     public Map<String, Object> named() {
-        Map<String, Object> named = new LinkedHashMap<>();
-        named.put("runMode", runMode);
-        named.put("nodeReadiness", nodeReadiness);
-        named.put("flapping", flapping);
-        named.put("safetyGate", safetyGate);
-        named.put("hourlyBudget", hourlyBudget);
-        named.put("remediationPlanner", remediationPlanner);
-        named.put("inspection", inspection);
-        return named;
+        return Map.of("runMode", runMode, "nodeReadiness", nodeReadiness, "flapping", flapping,
+                "safetyGate", safetyGate, "hourlyBudget", hourlyBudget, "remediationPlanner", remediationPlanner,
+                "inspection", inspection);
     }
 }

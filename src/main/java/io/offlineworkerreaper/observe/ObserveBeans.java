@@ -1,7 +1,6 @@
 package io.offlineworkerreaper.observe;
 
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,14 +39,8 @@ public record ObserveBeans(ReaperMetrics metrics, CycleTracker cycles, AuditLog 
 
     /** The beans the routes name. */
     public Map<String, Object> named() {
-        Map<String, Object> named = new LinkedHashMap<>();
-        named.put("metrics", metrics);
-        named.put("cycles", cycles);
-        named.put("outcomeRecorder", outcomes);
-        named.put("status", status);
-        named.put("registryAudit", registryAudit);
-        named.put("connectivity", connectivity);
-        return named;
+        return Map.of("metrics", metrics, "cycles", cycles, "outcomeRecorder", outcomes, "status", status,
+                "registryAudit", registryAudit, "connectivity", connectivity);
     }
 
     /** Closed at shutdown: the audit file. */

@@ -42,10 +42,6 @@ public final class StatusPage {
     private volatile SafetyGate.Admission admission;
     private volatile Instant cycleAt;
 
-    public StatusPage(NodeReadiness readiness, RunMode runMode, HourlyBudget budget, OutcomeRecorder outcomes, Clock clock) {
-        this(readiness, runMode, budget, outcomes, clock, new NodeConfirmations());
-    }
-
     public StatusPage(NodeReadiness readiness, RunMode runMode, HourlyBudget budget, OutcomeRecorder outcomes, Clock clock,
                       NodeConfirmations confirmations) {
         this.confirmations = confirmations;

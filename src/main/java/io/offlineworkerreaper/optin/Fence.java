@@ -44,10 +44,6 @@ public final class Fence {
     private final SecretMasker masker;
     private final NodeConfirmations confirmations;
 
-    public Fence(FenceSettings settings, KubernetesClient client, ProducerTemplate template, SecretMasker masker) {
-        this(settings, client, template, masker, new NodeConfirmations());
-    }
-
     /** {@code confirmations}: an operator's {@link NodeConfirmations#ANNOTATION} counts as a successful fence. */
     public Fence(FenceSettings settings, KubernetesClient client, ProducerTemplate template, SecretMasker masker,
                  NodeConfirmations confirmations) {
