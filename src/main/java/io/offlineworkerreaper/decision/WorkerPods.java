@@ -40,6 +40,8 @@ public final class WorkerPods {
     /** The last {@link #identities}, and the pods of the namespace by node name: each for the list it came from. */
     private final KeptFor<List<PodIdentity>> lastIdentityList = new KeptFor<>();
     private final KeptFor<Map<String, List<Integer>>> byNode = new KeptFor<>();
+    /** Where in a list the pods of the namespace that carry a removal request are: most lists have none. */
+    private final KeptFor<List<Integer>> askedAt = new KeptFor<>();
 
     /**
      * What was worked out of one list of pods, for as long as the same list object is passed again: the watch's
@@ -128,11 +130,9 @@ public final class WorkerPods {
         Map<String, NotReadyNode> byName = down.stream().collect(Collectors.toMap(NotReadyNode::name,
                 Function.identity()));
         List<Requested> found = new ArrayList<>();
-        for (Pod pod : inNamespace(pods)) {
+        for (int position : askedAt(pods)) {
+            Pod pod = pods.get(position);
             RemovalRequest request = RemovalRequest.of(pod);
-            if (request == null) {
-                continue;
-            }
             PodIdentity identity = PodIdentity.of(pod);
             if (identity.primaryAddress() == null) {
                 LOG.warn("Removal asked for worker pod {} ({}), which has no address: cannot match it to an Alluxio"
@@ -145,6 +145,23 @@ public final class WorkerPods {
             found.add(new Requested(new WorkerPod(identity, node, request), OptOut.isExcluded(pod)));
         }
         return found;
+    }
+
+    /** The positions of the pods of the namespace that carry a removal request; kept while the same list is passed. */
+    private synchronized List<Integer> askedAt(List<Pod> pods) {
+        List<Integer> kept = askedAt.of(pods);
+        if (kept != null) {
+            return kept;
+        }
+        List<Integer> positions = new ArrayList<>(0);
+        for (int i = 0; pods != null && i < pods.size(); i++) { // every cycle's list: no stream
+            Pod pod = pods.get(i);
+            if (ofNamespace(pod) && pod.getMetadata().getAnnotations() != null
+                    && pod.getMetadata().getAnnotations().containsKey(RemovalRequest.ANNOTATION)) {
+                positions.add(i);
+            }
+        }
+        return askedAt.keep(pods, List.copyOf(positions));
     }
 
     /** A worker pod an operator asked to remove; {@code optedOut}: it carries the opt-out too. */

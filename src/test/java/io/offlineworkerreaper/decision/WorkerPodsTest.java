@@ -90,4 +90,26 @@ class WorkerPodsTest {
         assertThat(workerPods.identities(List.of(pod("a", "n3", "10.0.0.7")))).extracting(PodIdentity::primaryAddress)
                 .containsExactly("10.0.0.7");
     }
+
+    @Test
+    void should_find_the_pods_asked_for_in_the_namespace_with_their_node_and_again_in_a_new_list() {
+        Pod asked = new PodBuilder(pod("asked", "n3", "10.0.0.1")).editMetadata()
+                .addToAnnotations(io.offlineworkerreaper.kubernetes.RemovalRequest.ANNOTATION, "rack 7").endMetadata().build();
+        Pod askedElsewhere = new PodBuilder(ClusterObjects.workerPod("other", "elsewhere", "n3", "10.0.0.3"))
+                .editMetadata().addToAnnotations(io.offlineworkerreaper.kubernetes.RemovalRequest.ANNOTATION, "x")
+                .endMetadata().build();
+        List<Pod> pods = List.of(pod("plain", "n1", "10.0.0.2"), askedElsewhere, asked);
+
+        List<WorkerPods.Requested> found = workerPods.requested(pods, List.of(DEAD));
+        assertThat(found).singleElement().satisfies(r -> {
+            assertThat(r.pod().name()).isEqualTo("asked");
+            assertThat(r.pod().node()).isEqualTo(DEAD);
+            assertThat(r.pod().request().reason()).isEqualTo("rack 7");
+        });
+        // the same list again (the watch's cache), its node Ready now: found again, with the node as it is now
+        assertThat(workerPods.requested(pods, List.of())).singleElement()
+                .satisfies(r -> assertThat(r.pod().node().readyStatus()).isEqualTo("True"));
+        // another list: looked at anew
+        assertThat(workerPods.requested(List.of(pod("plain", "n1", "10.0.0.2")), List.of(DEAD))).isEmpty();
+    }
 }
