@@ -1,17 +1,12 @@
-# offline-worker-reaper image: docker build -t offline-worker-reaper:0.1.0 .
-# Stage 1 builds the shaded jars (tests run in CI, where etcd is installed; not in an image build). Only the
-# production jar goes into the image: no demo, no emulated API server (ReaperJarIT checks it holds none).
-FROM maven:3.9.9-eclipse-temurin-17 AS build
-WORKDIR /src
-COPY pom.xml .
-RUN mvn -B -q dependency:go-offline
-COPY src src
-COPY routes routes
-COPY config config
-RUN mvn -B -q package -DskipTests
-
-# Stage 2: a JRE and the jar, nothing else. Routes and default settings are inside the jar.
-FROM eclipse-temurin:17.0.15_6-jre-jammy
+# offline-worker-reaper image. Build it with ./run.sh image, which runs `mvn package` first, or by hand:
+#   mvn -B -DskipTests package && docker build -t ghcr.io/offline-worker-reaper/offline-worker-reaper:0.1.0 .
+# The image takes the jar and its bill of materials that `mvn package` made on the host: the jar the test suite
+# ran (ReaperJarIT, ImageIT) is byte for byte the one that ships, the image build downloads nothing (no Maven, no
+# second resolution of the dependencies), and the build context is those two files (.dockerignore).
+# The runtime base is a build argument: the default is the upstream Temurin JRE; the tests pass a JRE base made
+# from Debian's packages (./run.sh image with REAPER_RUNTIME_IMAGE=debian), for machines without a registry.
+ARG RUNTIME_IMAGE=eclipse-temurin:17.0.15_6-jre-jammy
+FROM ${RUNTIME_IMAGE}
 # A fixed non-root user; deploy/kubernetes/deployment.yaml runs as the same uid.
 RUN groupadd --system --gid 10001 reaper \
     && useradd --system --uid 10001 --gid reaper --no-create-home --shell /usr/sbin/nologin reaper \
@@ -20,11 +15,14 @@ RUN groupadd --system --gid 10001 reaper \
 # The jar reads its defaults from itself and relative paths from here; logs go to a directory that can be a
 # volume (the root filesystem is read-only in the Deployment).
 WORKDIR /app
-COPY --from=build /src/target/offline-worker-reaper.jar /app/offline-worker-reaper.jar
+# Only the production jar: no demo, no emulated API server (ReaperJarIT checks the jar, ImageIT the image).
+COPY target/offline-worker-reaper.jar /app/offline-worker-reaper.jar
+# The CycloneDX bill of materials of that jar (docs/INSTALL.md: scanning it).
+COPY target/bom.json /app/sbom.json
 # AppCDS: a training run records the classes the reaper loads into /app/reaper.jsa as it exits (its one cycle fails:
 # no cluster and no etcd here, which is fine, the classes are loaded). The JVM maps the archive at every start
-# (startup 2.2 s -> 1.4 s on 2 cores, docs/BENCHMARKS.md) and, should it not match this JDK or jar, starts without
-# it, silently (-Xshare:auto). Same flags as the Deployment's JAVA_TOOL_OPTIONS.
+# (docs/BENCHMARKS.md) and, should it not match this JDK or jar, starts without it, silently (-Xshare:auto);
+# ImageIT fails when the image's own start does not map it. Same flags as the Deployment's JAVA_TOOL_OPTIONS.
 RUN KUBERNETES_MASTER=http://127.0.0.1:9 REAPER_ETCD_ENDPOINTS=http://127.0.0.1:9 REAPER_LOG_FILE=/tmp/training.log \
     java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss256k \
          -XX:ArchiveClassesAtExit=/app/reaper.jsa -Xlog:cds=off -Xlog:cds+dynamic=off \
@@ -34,6 +32,9 @@ RUN KUBERNETES_MASTER=http://127.0.0.1:9 REAPER_ETCD_ENDPOINTS=http://127.0.0.1:
 ENV REAPER_LOG_FILE=/var/log/offline-worker-reaper/worker-monitor.log
 # two malloc arenas instead of eight per core: the JVM's native allocations come from a few threads
 ENV MALLOC_ARENA_MAX=2
+LABEL org.opencontainers.image.title="offline-worker-reaper" \
+      org.opencontainers.image.description="Removes the pods and etcd registrations of Alluxio workers on dead Kubernetes nodes" \
+      org.opencontainers.image.source="https://github.com/offline-worker-reaper/offline-worker-reaper"
 USER 10001:10001
 # camel.management.port: /observe/health and /observe/metrics
 EXPOSE 9876

@@ -4,7 +4,11 @@
 #                     ~/.kube/config or the in-cluster service account if there is one (the production jar,
 #                     in dry-run unless REAPER_DRY_RUN=false), else the built-in demo cluster (the demo jar).
 #                     Extra arguments go to the jar.
-#   ./run.sh test     run the whole test suite (unit, route and black-box jar tests).
+#   ./run.sh test     run the whole test suite (unit, route and black-box jar tests; with podman on the machine,
+#                     also the image: built from the Dockerfile and run as the Deployment runs it, ImageIT).
+#   ./run.sh image    build the container image (podman, else docker) from the jar `mvn package` makes; prints its
+#                     name. REAPER_RUNTIME_IMAGE=<image> builds on another JRE base than the Dockerfile's default;
+#                     REAPER_RUNTIME_IMAGE=debian on one made here from Debian's packages (mmdebstrap, no registry).
 # Installs what is missing (etcd, a JDK 17, Maven) with apt-get when it can.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -38,15 +42,51 @@ fi
 
 if [ "${1:-}" = "test" ]; then
   shift
+  if command -v podman >/dev/null 2>&1; then
+    exec mvn -B verify -Pimage "$@"
+  fi
+  echo "run.sh: podman is not installed: the image checks (ImageIT) do not run; .ci/run installs it" >&2
   exec mvn -B verify "$@"
 fi
 
 jar=target/offline-worker-reaper.jar
 demo_jar=target/offline-worker-reaper-demo.jar
-if [ ! -f "$jar" ] || [ ! -f "$demo_jar" ] \
+if [ ! -f "$jar" ] || [ ! -f "$demo_jar" ] || [ ! -f target/bom.json ] \
     || [ -n "$(find pom.xml src routes config -newer "$demo_jar" -type f 2>/dev/null | head -n 1)" ]; then
   echo "run.sh: building $jar and $demo_jar" >&2
   mvn -B -q -DskipTests clean package
+fi
+
+if [ "${1:-}" = "image" ]; then
+  # The name the Deployment, the chart and docker-compose.yml use: the registry path a release is pushed to,
+  # tagged with the project version (DeploymentFilesTest and ImageIT check that they agree).
+  version="$(sed -n 's|.*<artifactId>offline-worker-reaper</artifactId>[[:space:]]*<version>\([^<]*\)</version>.*|\1|p' \
+    <(tr -d '\n' < pom.xml) | head -n 1)"
+  image="ghcr.io/offline-worker-reaper/offline-worker-reaper:${version%-SNAPSHOT}"
+  engine="${REAPER_IMAGE_ENGINE:-$(command -v podman >/dev/null 2>&1 && echo podman || echo docker)}"
+  if ! command -v "$engine" >/dev/null 2>&1; then
+    echo "run.sh: building the image needs podman or docker (apt-get install podman runc)" >&2; exit 1
+  fi
+  build_args=()
+  base="${REAPER_RUNTIME_IMAGE:-}"
+  if [ "$base" = "debian" ]; then
+    # A JRE base from Debian bookworm's packages: the JRE, and passwd for the Dockerfile's useradd. No apt, no
+    # documentation but the copyright files. openjdk's postinst links its man page: the directory must exist.
+    base="localhost/offline-worker-reaper-jre:bookworm"
+    if ! "$engine" image inspect "$base" >/dev/null 2>&1; then
+      need mmdebstrap mmdebstrap
+      echo "run.sh: assembling $base from Debian's packages (mmdebstrap)" >&2
+      as_root mmdebstrap --quiet --variant=essential --include=openjdk-17-jre-headless,passwd \
+        --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
+        --dpkgopt='path-include=/usr/share/doc/*/copyright' --dpkgopt='path-exclude=/usr/share/locale/*' \
+        --essential-hook='mkdir -p "$1/usr/share/man/man1"' bookworm - | "$engine" import - "$base" >/dev/null
+    fi
+  fi
+  if [ -n "$base" ]; then build_args+=(--build-arg "RUNTIME_IMAGE=$base"); fi
+  echo "run.sh: building $image with $engine${base:+ on $base}" >&2
+  "$engine" build "${build_args[@]}" --tag "$image" . >&2
+  echo "$image"
+  exit 0
 fi
 
 # The Deployment's JVM flags (chosen by measurement, docs/BENCHMARKS.md), and an AppCDS archive of the classes the

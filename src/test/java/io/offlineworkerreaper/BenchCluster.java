@@ -230,7 +230,11 @@ public final class BenchCluster implements AutoCloseable {
 
     /** Kubeconfig pointing at the emulator, for the reaper's jar. */
     Path kubeconfig(Path dir) throws IOException {
-        String url = client.getMasterUrl().toString();
+        return kubeconfig(dir, client.getMasterUrl().toString());
+    }
+
+    /** A kubeconfig in {@code dir} for the API server at {@code url}, with a token. */
+    static Path kubeconfig(Path dir, String url) throws IOException {
         Path file = dir.resolve("kubeconfig");
         Files.writeString(file, """
                 apiVersion: v1
