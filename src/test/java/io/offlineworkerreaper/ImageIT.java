@@ -234,9 +234,11 @@ class ImageIT {
         // and the log directory belongs to the user the Deployment runs as, which is the image's user
         String user = Podman.deployment().getSpec().getTemplate().getSpec().getSecurityContext().getRunAsUser() + "/"
                 + Podman.deployment().getSpec().getTemplate().getSpec().getSecurityContext().getRunAsGroup();
-        assertThat(owners.get("/var/log/offline-worker-reaper")).isEqualTo(user);
+        assertThat(owners.get("/var/log/offline-worker-reaper")).as("the owner of the log directory, uid/gid")
+                .isEqualTo(user);
         Podman.Result config = Podman.podman(60, "image", "inspect", "--format", "{{.Config.User}}", image);
-        assertThat(config.output().trim()).isEqualTo(user.replace('/', ':'));
+        assertThat(config.output().trim()).as("the image's USER (docker run and compose run as it), uid:gid")
+                .isEqualTo(user.replace('/', ':'));
         // and it is the image the Deployment names, exposing the port the Deployment probes
         assertThat(image).isEqualTo(Podman.reaperContainer().getImage());
         int management = Podman.reaperContainer().getPorts().stream().filter(p -> "management".equals(p.getName()))
