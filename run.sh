@@ -83,6 +83,21 @@ if [ "${1:-}" = "image" ]; then
     fi
   fi
   if [ -n "$base" ]; then build_args+=(--build-arg "RUNTIME_IMAGE=$base"); fi
+  # The image's AppCDS archive holds the classes a remediation loads. The build cannot reach a cluster, so they are
+  # recorded here, once per jar: the demo (the production code against its emulated cluster, watch mode) runs one
+  # remediation with the JVM writing the classes it loads to target/classes.lst; the demo's own classes are left out.
+  classes=target/classes.lst
+  if [ ! -f "$classes" ] || [ "$classes" -ot "$jar" ]; then
+    echo "run.sh: recording the classes a remediation loads (the demo, about 10 s) into $classes" >&2
+    recording="$(mktemp -d)"
+    (cd "$recording" && java -XX:DumpLoadedClassList="$recording/classes.lst" -XX:+UseSerialGC \
+      -XX:TieredStopAtLevel=1 -jar "$OLDPWD/$demo_jar" --demo -Ddemo.crash-after=2s -Ddemo.exit-when-done=true \
+      -Dreaper.check-interval=1s -Dreaper.detection=watch -Dcamel.management.port=$((20000 + RANDOM % 20000)) \
+      >"$recording/demo.log" 2>&1) || { echo "run.sh: the demo run failed: $recording/demo.log" >&2; exit 1; }
+    grep -v -e 'io/offlineworkerreaper/demo/' -e 'io/fabric8/mockwebserver/' \
+      -e 'io/fabric8/kubernetes/client/server/mock/' "$recording/classes.lst" > "$classes"
+    rm -rf "$recording"
+  fi
   echo "run.sh: building $image with $engine${base:+ on $base}" >&2
   "$engine" build "${build_args[@]}" --tag "$image" . >&2
   echo "$image"

@@ -103,8 +103,9 @@ final class BenchJar implements AutoCloseable {
     private static Path imageApp;
 
     /**
-     * Started as the image starts it: the jar where the Dockerfile puts it, the AppCDS archive its training run
-     * records (trained once per benchmark, with the Dockerfile's command), its entrypoint's flags and its ENV, then
+     * Started as the image starts it: the jar where the Dockerfile puts it, the AppCDS archive its archive step
+     * makes of the recorded class list (once per benchmark, with the Dockerfile's command), its entrypoint's flags
+     * and its ENV, then
      * the Deployment's flags as for every run.
      */
     static synchronized BenchJar startAsImage(Path dir, String name, Map<String, String> env) throws Exception {
@@ -113,7 +114,11 @@ final class BenchJar implements AutoCloseable {
             Files.copy(defaultJar(), app.resolve("offline-worker-reaper.jar"),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             Files.deleteIfExists(app.resolve("reaper.jsa"));
-            Image.train(app);
+            // the class list ./run.sh image recorded for the image, else one recorded the same way now
+            Path recorded = Path.of("target", "classes.lst");
+            Image.train(app, Files.isRegularFile(recorded) && Files.getLastModifiedTime(recorded)
+                    .compareTo(Files.getLastModifiedTime(defaultJar())) >= 0 ? recorded
+                    : Image.recordClassList(Files.createDirectories(dir.resolve("class-list"))));
             imageApp = app;
         }
         Map<String, String> all = new java.util.LinkedHashMap<>(Image.env());

@@ -11,8 +11,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the Dockerfile's final stage does with the jar, run here where {@code app} stands for the image's /app:
- * its training run (the AppCDS archive) and its entrypoint, read from the Dockerfile so that they cannot drift.
+ * What the Dockerfile does with the jar, run here where {@code app} stands for the image's /app: its archive step
+ * (the AppCDS archive of a recorded class list) and its entrypoint, read from the Dockerfile so that they cannot
+ * drift. ImageIT runs the image itself; this is for the benchmarks and the jar tests, which run the jar on the host.
  */
 final class Image {
 
@@ -37,16 +38,47 @@ final class Image {
         return command.toString().trim();
     }
 
-    /** Runs the training RUN with the jar at {@code app}/offline-worker-reaper.jar; returns what it printed. */
-    static String train(Path app) throws IOException, InterruptedException {
-        String training = command("RUN KUBERNETES_MASTER=").substring("RUN ".length())
-                .replace("/app/", "@APP@/").replace("/tmp/", "@APP@/").replace("@APP@", app.toString())
-                .replace(" java ", " " + java() + " ");
+    /**
+     * The classes a remediation loads, recorded as ./run.sh image records them for the image's archive: the demo jar
+     * runs one remediation (watch mode) with the JVM writing every class it loads; the demo's own classes are left
+     * out. Returns the list, {@code dir}/classes.lst.
+     */
+    static Path recordClassList(Path dir) throws IOException, InterruptedException {
+        Path raw = dir.resolve("classes-raw.lst");
+        Path demoJar = Path.of(System.getProperty("reaper.demo.jar", "target/offline-worker-reaper-demo.jar"))
+                .toAbsolutePath();
+        Process demo = new ProcessBuilder(java(), "-XX:DumpLoadedClassList=" + raw, "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-jar", demoJar.toString(), "--demo", "-Ddemo.crash-after=2s",
+                "-Ddemo.exit-when-done=true", "-Dreaper.check-interval=1s", "-Dreaper.detection=watch",
+                "-Dcamel.management.port=" + Management.freePort()).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("demo.log").toFile()).start();
+        if (!demo.waitFor(120, TimeUnit.SECONDS) || demo.exitValue() != 0) {
+            demo.destroyForcibly();
+            throw new IllegalStateException("the demo run that records the class list failed:\n"
+                    + Files.readString(dir.resolve("demo.log")));
+        }
+        Path list = dir.resolve("classes.lst");
+        Files.write(list, Files.readAllLines(raw).stream().filter(l -> !l.contains("io/offlineworkerreaper/demo/")
+                && !l.contains("io/fabric8/mockwebserver/") && !l.contains("io/fabric8/kubernetes/client/server/mock/"))
+                .toList());
+        return list;
+    }
+
+    /**
+     * Runs the Dockerfile's archive step with the jar at {@code app}/offline-worker-reaper.jar and {@code classList}
+     * where the build mounts target/classes.lst; returns what it printed.
+     */
+    static String train(Path app, Path classList) throws IOException, InterruptedException {
+        String step = command("RUN --mount=type=bind,source=target/classes.lst");
+        String training = step.substring(step.indexOf(' ', "RUN --mount=".length()) + 1)
+                .replace("/tmp/classes.lst", classList.toAbsolutePath().toString())
+                .replace("/app/", app + "/");
+        training = training.replaceFirst("^java ", java() + " ");
         Process train = new ProcessBuilder("bash", "-c", training).directory(app.toFile()).redirectErrorStream(true)
                 .start();
         String out = new String(train.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!train.waitFor(120, TimeUnit.SECONDS) || train.exitValue() != 0) {
-            throw new IllegalStateException("the Dockerfile's training run failed:\n" + out);
+            throw new IllegalStateException("the Dockerfile's archive step failed:\n" + training + "\n" + out);
         }
         return out;
     }

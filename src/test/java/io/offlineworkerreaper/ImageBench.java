@@ -53,6 +53,12 @@ class ImageBench {
             env.put("REAPER_WORKERS_NAMESPACE", BenchCluster.WORKERS_NAMESPACE);
             env.put(Podman.POD_NAME_VARIABLE, REAPER_POD);
             env.put("REAPER_LEADER_ELECTION_NAMESPACE", namespace);
+            // -Dbench.image-env=K=V,K=V: settings over the Deployment's, e.g. REAPER_DETECTION=poll and
+            // REAPER_LEADER_ELECTION_ENABLED=false for the conditions of ScaleBench's start-up runs
+            String overrides = System.getProperty("bench.image-env", "").trim();
+            for (String setting : overrides.isEmpty() ? new String[0] : overrides.split(",")) {
+                env.put(setting.substring(0, setting.indexOf('=')).trim(), setting.substring(setting.indexOf('=') + 1));
+            }
 
             Map<String, List<Long>> starts = new LinkedHashMap<>();
             Map<String, Long> rss = new LinkedHashMap<>();
@@ -79,8 +85,9 @@ class ImageBench {
                 }
             }
             List<String> report = new ArrayList<>(List.of("# The image: start and memory", "",
-                    "`podman run` (or `java -jar`) to the first cycle ended, 20 nodes, watch mode and leader election "
-                            + "(the Deployment's ConfigMap), the Deployment's JVM flags and memory limit; resident "
+                    "`podman run` (or `java -jar`) to the first cycle ended, 20 nodes, the Deployment's ConfigMap "
+                            + "(watch mode, leader election)" + (overrides.isEmpty() ? "" : " with " + overrides)
+                            + ", the Deployment's JVM flags and memory limit; resident "
                             + "memory of the JVM one minute after its start (the jar's with Native Memory Tracking on, as "
                             + "BenchJar starts it).", "",
                     "| variant | runs | median | min | max | all (ms) | RSS after 1 min |", "|---|---|---|---|---|---|---|"));
@@ -95,7 +102,8 @@ class ImageBench {
             report.add("```");
             layers.output().lines().map(l -> l.length() > 140 ? l.substring(0, 140) + "..." : l).forEach(report::add);
             report.add("```");
-            Path out = Files.createDirectories(Path.of("target", "bench")).resolve("image.md");
+            Path out = Files.createDirectories(Path.of("target", "bench"))
+                    .resolve(overrides.isEmpty() ? "image.md" : "image-" + Integer.toHexString(overrides.hashCode()) + ".md");
             Files.write(out, report);
             report.forEach(System.out::println);
             assertThat(starts.values()).allSatisfy(ms -> assertThat(ms).hasSize(RUNS));

@@ -41,6 +41,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import static io.offlineworkerreaper.Scenario.CLUSTER;
 import static io.offlineworkerreaper.Scenario.WORKER_1;
@@ -55,8 +56,10 @@ import static org.awaitility.Awaitility.await;
  * The container image, built from the Dockerfile by {@code ./run.sh image} and run by podman as the Deployment runs
  * it ({@link Podman#runAsDeployed}), against the API emulator and a real etcd on the host network. Runs with
  * {@code ./run.sh test} where podman is installed (the Maven profile {@code image}; .ci/run installs it).
- * One container at a time: each starts a JVM, and the machine has two cores.
+ * Alone: building the image (a JVM's training run) and each container's JVM would take the CPU that the jar tests'
+ * timings need on a two-core machine; and one container at a time.
  */
+@Isolated
 @Execution(ExecutionMode.SAME_THREAD)
 class ImageIT {
 

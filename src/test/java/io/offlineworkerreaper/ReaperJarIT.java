@@ -77,12 +77,18 @@ class ReaperJarIT {
     }
 
     @Test
-    void should_record_the_dockerfiles_class_archive_and_start_with_it_or_silently_without_it() throws Exception {
+    void should_archive_the_recorded_classes_as_the_dockerfile_does_and_start_with_it_or_silently_without_it()
+            throws Exception {
         Path app = Files.createTempDirectory("reaper-app");
         Files.copy(PRODUCTION_JAR, app.resolve("offline-worker-reaper.jar"));
 
-        // when the Dockerfile's training run runs where the image has the jar (it exits 0, or this throws)
-        Image.train(app);
+        // when the classes of a remediation are recorded as ./run.sh image records them (the demo, one remediation),
+        // and the Dockerfile's archive step runs where the image has the jar (it exits 0, or this throws)
+        Path classes = Image.recordClassList(Files.createTempDirectory("reaper-class-list"));
+        assertThat(Files.readAllLines(classes)).hasSizeGreaterThan(5000)
+                .anyMatch(l -> l.startsWith("io/offlineworkerreaper/cycle/"))
+                .noneMatch(l -> l.contains("io/offlineworkerreaper/demo/") || l.contains("mockwebserver"));
+        Image.train(app, classes);
 
         // then it wrote the archive, and the image's entrypoint maps it (-Xshare:on fails when it cannot)
         assertThat(Files.size(app.resolve("reaper.jsa"))).isGreaterThan(10L * 1024 * 1024);
