@@ -77,10 +77,10 @@ class ImageBench {
                         }
                         if (last) {
                             Thread.sleep(Duration.ofMinutes(1).toMillis() - millis);
-                            rss.put(variant, run.rssMiB());
+                            rss.put(variant, run.rssMiB().get());
                         }
                     } finally {
-                        run.stop();
+                        run.stop().run();
                     }
                 }
             }
@@ -110,12 +110,16 @@ class ImageBench {
         }
     }
 
-    private interface Run {
-        CompletableFuture<Long> firstCycle();
+    /** One started reaper: when its first cycle ended (ms from its start), its resident memory, how to stop it. */
+    private record Run(CompletableFuture<Long> firstCycle, Measure rssMiB, Stop stop) {
+    }
 
-        long rssMiB() throws Exception;
+    private interface Measure {
+        long get() throws Exception;
+    }
 
-        void stop() throws Exception;
+    private interface Stop {
+        void run() throws Exception;
     }
 
     private static Run container(String image, Path dir, String name, Map<String, String> env, Path kubeconfig,
@@ -134,26 +138,14 @@ class ImageBench {
         }
         long spawned = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        CompletableFuture<Long> first = firstCycle(process, spawned, dir.resolve(name + ".log"));
-        return new Run() {
-            @Override
-            public CompletableFuture<Long> firstCycle() {
-                return first;
-            }
-
-            @Override
-            public long rssMiB() throws Exception {
-                String pid = Podman.podman(30, "inspect", "--format", "{{.State.Pid}}", name).output().trim();
-                return vmRssMiB(Long.parseLong(pid));
-            }
-
-            @Override
-            public void stop() throws Exception {
-                Podman.podman(60, "stop", "--time", "20", name);
-                process.waitFor(30, TimeUnit.SECONDS);
-                Podman.podman(60, "rm", "--force", "--time", "0", name);
-            }
-        };
+        return new Run(firstCycle(process, spawned, dir.resolve(name + ".log")),
+                () -> vmRssMiB(Long.parseLong(Podman.podman(30, "inspect", "--format", "{{.State.Pid}}", name).output()
+                        .trim())),
+                () -> {
+                    Podman.podman(60, "stop", "--time", "20", name);
+                    process.waitFor(30, TimeUnit.SECONDS);
+                    Podman.podman(60, "rm", "--force", "--time", "0", name);
+                });
     }
 
     private static Run jar(Path dir, String name, Map<String, String> env, Path kubeconfig) throws Exception {
@@ -170,22 +162,7 @@ class ImageBench {
                 throw new IllegalStateException(e);
             }
         });
-        return new Run() {
-            @Override
-            public CompletableFuture<Long> firstCycle() {
-                return first;
-            }
-
-            @Override
-            public long rssMiB() throws Exception {
-                return jar.rssMiB();
-            }
-
-            @Override
-            public void stop() throws Exception {
-                jar.close();
-            }
-        };
+        return new Run(first, jar::rssMiB, jar::close);
     }
 
     /** When the output first says a cycle ended, in ms from {@code spawned}; the output goes to {@code log}. */

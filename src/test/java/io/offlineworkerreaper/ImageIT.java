@@ -177,14 +177,15 @@ class ImageIT {
         assertThat(Management.sample(scrape, "reaper_leader")).hasValue(1);
         assertThat(scrape).contains("reaper_remediations_total");
 
-        // and its JVM mapped the AppCDS archive: the reaper's classes came from it, not from the jar
+        // and its JVM mapped the AppCDS archive: the reaper's classes came from it, not from the jar (all but a few:
+        // the archive holds what the recorded remediation loaded)
         Path classLoad = dir.resolve("volumes/logs/class-load.txt");
         List<String> reaperClasses = Files.readAllLines(classLoad).stream()
                 .filter(l -> l.contains(" io.offlineworkerreaper.")).toList();
         long fromArchive = reaperClasses.stream().filter(l -> l.contains("source: shared objects file")).count();
         assertThat(reaperClasses).as("the reaper's classes loaded").hasSizeGreaterThan(50);
         assertThat(fromArchive).as("the AppCDS archive was not mapped: %d of the reaper's %d classes came from it",
-                fromArchive, reaperClasses.size()).isGreaterThanOrEqualTo(reaperClasses.size() / 2);
+                fromArchive, reaperClasses.size()).isGreaterThanOrEqualTo(reaperClasses.size() * 9 / 10);
         // and it wrote its log where the Deployment mounts a volume, nowhere else (the root filesystem is read-only)
         assertThat(dir.resolve("volumes/logs/worker-monitor.log")).isNotEmptyFile();
 
