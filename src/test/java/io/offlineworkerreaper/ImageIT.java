@@ -56,8 +56,8 @@ import static org.awaitility.Awaitility.await;
  * The container image, built from the Dockerfile by {@code ./run.sh image} and run by podman as the Deployment runs
  * it ({@link Podman#runAsDeployed}), against the API emulator and a real etcd on the host network. Runs with
  * {@code ./run.sh test} where podman is installed (the Maven profile {@code image}; .ci/run installs it).
- * Alone: building the image (a JVM's training run) and each container's JVM would take the CPU that the jar tests'
- * timings need on a two-core machine; and one container at a time.
+ * Alone: building the image (the demo run that records its classes, the archive step) and each container's JVM
+ * would take the CPU that the jar tests' timings need on a two-core machine; and one container at a time.
  */
 @Isolated
 @Execution(ExecutionMode.SAME_THREAD)

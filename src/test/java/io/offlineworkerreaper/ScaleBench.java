@@ -182,7 +182,7 @@ class ScaleBench {
 
     /**
      * Startup on the small cluster, java -jar to the first cycle ended, interleaved: without an archive, and with
-     * the AppCDS archive a training run recorded (as the Dockerfile and run.sh do), under the Deployment's flags.
+     * the AppCDS archive a training run recorded (as run.sh does for the jar), under the Deployment's flags.
      */
     private void startup(Path dir, BenchCluster cluster, EtcdServer etcd) throws Exception {
         Map<String, String> env = env(dir, cluster, etcd, "small", "poll", "30s");
