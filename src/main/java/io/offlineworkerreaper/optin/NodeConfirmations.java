@@ -7,9 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.Node;
-import io.offlineworkerreaper.kubernetes.FieldManagers;
 import io.offlineworkerreaper.kubernetes.NodeConditions;
-import io.offlineworkerreaper.text.Untrusted;
+import io.offlineworkerreaper.kubernetes.OperatorAnnotation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,20 +24,28 @@ public final class NodeConfirmations {
 
     public static final String ANNOTATION = "offline-worker-reaper/confirmed-off";
     private static final Logger LOG = LoggerFactory.getLogger(NodeConfirmations.class);
-    private static final int MAX_TEXT = 256;
 
     /**
      * A confirmation that counts.
      *
-     * @param node        the node
-     * @param reason      the annotation's value
-     * @param confirmedBy the field manager that set it, or a note that none is recorded
+     * @param node       the node
+     * @param annotation its value and who set it
      */
-    public record Confirmation(String node, String reason, String confirmedBy) {
+    public record Confirmation(String node, OperatorAnnotation annotation) {
+        /** The annotation's value. */
+        public String reason() {
+            return annotation.reason();
+        }
+
+        /** The field manager that set it, or a note that none is recorded. */
+        public String confirmedBy() {
+            return annotation.setByText();
+        }
+
         public String text() {
             // the node lists keep the reaper's own annotations but not managedFields: who set it is often unknown
-            return "confirmed off" + (confirmedBy.startsWith("unknown") ? "" : " by " + confirmedBy) + " ("
-                    + ANNOTATION + "=" + reason + ")";
+            return "confirmed off" + annotation.setBy().map(by -> " by " + by).orElse("") + " (" + ANNOTATION + "="
+                    + reason() + ")";
         }
     }
 
@@ -68,15 +75,15 @@ public final class NodeConfirmations {
                 continue;
             }
             annotated.add(name);
-            String reason = value.isBlank() ? "(no reason given)" : Untrusted.line(value, MAX_TEXT);
+            OperatorAnnotation confirmed = OperatorAnnotation.of(node.getMetadata(), ANNOTATION);
             if (NodeConditions.isReady(node)) {
                 if (!value.equals(spent.put(name, value))) {
                     LOG.warn("Node {} is Ready again while annotated {}={}: the confirmation is ignored until it is set"
-                            + " again", name, ANNOTATION, reason);
-                    newlySpent.add(new Spent(name, reason));
+                            + " again", name, ANNOTATION, confirmed.reason());
+                    newlySpent.add(new Spent(name, confirmed.reason()));
                 }
             } else if (!value.equals(spent.get(name))) {
-                now.put(name, new Confirmation(name, reason, FieldManagers.setBy(node.getMetadata().getManagedFields(), ANNOTATION, MAX_TEXT)));
+                now.put(name, new Confirmation(name, confirmed));
             }
         }
         spent.keySet().retainAll(annotated); // removed: set again later, it counts
