@@ -125,10 +125,10 @@ public final class Check {
             problems.add("Kubernetes API " + apiStatus);
         }
 
-        // the reaper's own pipeline, as a cycle runs it (the breaker's decision apart: held below)
+        // the reaper's own pipeline, as a cycle runs it, the breaker's decision apart: a removal it holds back is
+        // shown with "[held: ...]"
         Inspection inspection = registry.lookupByNameAndType("inspection", Inspection.class);
         Reading reading = new Reading(pods, authorized, heartbeats);
-        // the breaker's decision apart: a removal it holds back is shown with "[held: ...]"
         SafetyGate.Admission admission = registry.lookupByNameAndType("safetyGate", SafetyGate.class).admit(nodes);
         NodeCheck nodeCheck = readiness.check(nodes, null);
         Inspection.Result result = etcdOk ? inspection.inspect(nodeCheck, reading)

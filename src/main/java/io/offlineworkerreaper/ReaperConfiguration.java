@@ -68,7 +68,7 @@ public final class ReaperConfiguration implements CamelConfiguration {
         AtomicReference<LeaseGuard> lease = new AtomicReference<>(LeaseGuard.STANDALONE);
         AlluxioBeans alluxio = AlluxioBeans.create(settings.alluxio(), settings.etcd(), action -> lease.get().confirm(action));
         context.getComponent("etcd3", Etcd3Component.class).setConfiguration(alluxio.etcd());
-        Startup.warmUpEtcd(alluxio.registryKeys(), settings.alluxio().authorizedPrefix());
+        Startup.warmUpEtcd(alluxio.keyDeleter(), settings.alluxio().authorizedPrefix());
         KubernetesClient given = registry.lookupByNameAndType("kubernetesClient", KubernetesClient.class);
         CompletableFuture<KubernetesClient> connecting = Startup.connect(given, settings.kubernetes().timeout());
 

@@ -70,7 +70,7 @@ class EtcdOutageTest {
             Scenario.seedCrash(client, registry);
             AtomicBoolean deletesFail = new AtomicBoolean(true);
             try (RunningReaper reaper = RunningReaper.start(client, etcd.clientUrl(), slack, Map.of())) {
-                // (reads go through call-etcd, deletes are registryKeys' guarded transactions)
+                // (reads go through call-etcd, deletes are keyDeleter's guarded transactions)
                 AdviceWith.adviceWith(reaper.context(), "remove-worker-keys", route -> route
                         .weaveById("delete-worker-keys").before().process(exchange -> {
                             if (deletesFail.get()) {

@@ -8,7 +8,7 @@ import java.util.function.Consumer;
  * What this package gives the routes and the other packages: the bounded etcd configuration (camel-etcd3's and
  * every client's), the guarded key deletion, the registry reads and matching, the findings.
  */
-public record AlluxioBeans(BoundedEtcdConfiguration etcd, KeyDeleter registryKeys, Registrations registrations,
+public record AlluxioBeans(BoundedEtcdConfiguration etcd, KeyDeleter keyDeleter, Registrations registrations,
                            RegistryReader registryReader, RegistryFindings findings) {
 
     /** {@code mayWrite}: called right before each etcd transaction; throws when this replica may not write. */
@@ -24,11 +24,11 @@ public record AlluxioBeans(BoundedEtcdConfiguration etcd, KeyDeleter registryKey
 
     /** The beans the routes name. */
     public Map<String, Object> named() {
-        return Map.of("keyDeleter", registryKeys, "registrations", registrations, "registryReader", registryReader);
+        return Map.of("keyDeleter", keyDeleter, "registrations", registrations, "registryReader", registryReader);
     }
 
     /** Closed at shutdown: the etcd clients. */
     public List<AutoCloseable> closeables() {
-        return List.of(registryKeys, registryReader);
+        return List.of(keyDeleter, registryReader);
     }
 }

@@ -290,6 +290,4 @@ public final class NoticeWriter {
             default -> "see the reaper's log for details";
         };
     }
-
-    /** The innermost cause as "Type: message", for logs and notices (mask it before showing it). */
 }

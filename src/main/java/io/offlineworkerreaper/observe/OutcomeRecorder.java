@@ -85,7 +85,7 @@ public final class OutcomeRecorder {
     }
 
     private synchronized void remember(String what) {
-        lastRemovals.addFirst(java.time.Instant.now() + " " + what);
+        lastRemovals.addFirst(clock.instant() + " " + what);
         while (lastRemovals.size() > 10) {
             lastRemovals.removeLast();
         }
