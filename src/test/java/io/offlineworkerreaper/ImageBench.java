@@ -124,15 +124,13 @@ class ImageBench {
 
     private static Run container(String image, Path dir, String name, Map<String, String> env, Path kubeconfig,
                                  boolean archive) throws Exception {
-        Map<String, String> all = new LinkedHashMap<>(env);
-        all.put("KUBECONFIG", "/kube/config");
         List<String> args = new ArrayList<>();
         if (!archive) { // the entrypoint without its archive flags
             args.addAll(List.of("-jar", "/app/offline-worker-reaper.jar"));
         }
-        List<String> command = new ArrayList<>(Podman.runAsDeployed(image, name, dir.resolve(name), all, args));
-        int at = command.indexOf(image);
-        command.addAll(at, List.of("--rm", "--volume", kubeconfig + ":/kube/config:ro"));
+        List<String> command = new ArrayList<>(Podman.runAsDeployed(image, name, dir.resolve(name), kubeconfig, env,
+                args));
+        command.add(command.indexOf(image), "--rm");
         if (!archive) {
             command.addAll(command.indexOf(image), List.of("--entrypoint", "java"));
         }

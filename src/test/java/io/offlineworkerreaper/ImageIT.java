@@ -334,7 +334,6 @@ class ImageIT {
     /** What the test sets on top of the Deployment and its ConfigMap: where etcd is, and acting for real. */
     private Map<String, String> env(Map<String, String> more) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("KUBECONFIG", "/kube/config");
         env.put("REAPER_ETCD_ENDPOINTS", etcd.clientUrl());
         env.put("REAPER_DRY_RUN", "false");
         env.put("REAPER_CHECK_INTERVAL", "2s");
@@ -346,10 +345,8 @@ class ImageIT {
     }
 
     private List<String> command(String name, Map<String, String> env, List<String> args) throws IOException {
-        List<String> command = new ArrayList<>(Podman.runAsDeployed(image, name, dir.resolve("volumes"), env(env), args));
-        // the cluster's address and credentials, where a pod has its service account's
-        command.addAll(command.indexOf(image), List.of("--volume", BenchCluster.kubeconfig(dir, client.getMasterUrl().toString()) + ":/kube/config:ro"));
-        return command;
+        return Podman.runAsDeployed(image, name, dir.resolve("volumes"),
+                BenchCluster.kubeconfig(dir, client.getMasterUrl().toString()), env(env), args);
     }
 
     private Podman.Result runToEnd(String what, List<String> args) throws Exception {

@@ -65,10 +65,11 @@ final class Podman {
 
     /**
      * {@code podman run} for the image as the Deployment runs it, named {@code name}, its volumes as directories
-     * under {@code volumes} (an emptyDir is a directory on the node), {@code env} over the Deployment's and the
-     * ConfigMap's variables, {@code args} after the entrypoint.
+     * under {@code volumes} (an emptyDir is a directory on the node), {@code kubeconfig} mounted read-only where a
+     * pod has its service account's credentials, {@code env} over the Deployment's and the ConfigMap's variables,
+     * {@code args} after the entrypoint.
      */
-    static List<String> runAsDeployed(String image, String name, Path volumes, Map<String, String> env,
+    static List<String> runAsDeployed(String image, String name, Path volumes, Path kubeconfig, Map<String, String> env,
                                       List<String> args) throws IOException {
         PodSpec pod = deployment().getSpec().getTemplate().getSpec();
         Container container = reaperContainer();
@@ -95,12 +96,14 @@ final class Podman {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx")); // as an emptyDir
             command.addAll(List.of("--volume", dir + ":" + mount.getMountPath()));
         }
+        command.addAll(List.of("--volume", kubeconfig + ":/kube/config:ro"));
         Map<String, String> all = new LinkedHashMap<>(configMap().getData());
         for (EnvVar variable : container.getEnv()) {
             if (variable.getValue() != null) {
                 all.put(variable.getName(), variable.getValue());
             }
         }
+        all.put("KUBECONFIG", "/kube/config");
         all.putAll(env);
         all.forEach((k, v) -> command.addAll(List.of("--env", k + "=" + v)));
         command.add(image);
